@@ -1,0 +1,16 @@
+/**
+ * The package format: the manifest schema and its one canonical encoding and digest, content
+ * addressing (BLAKE3 CIDs), and pack/unpack between a directory and the chunk store. No network.
+ * The wire and byte-level formats are specified in protocols/stoq/SPEC.md.
+ */
+export {
+  CAPABILITIES, DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_MANIFEST_BYTES, MAX_PATH_LENGTH,
+  FILE_TYPE_REGULAR, FILE_TYPE_SYMLINK,
+  manifestSchema, fileEntrySchema, parseManifest, canonicalManifestBytes, decodeManifestBytes,
+  manifestCid, manifestDigest, isSafeRelativePath, isValidMode, InvalidManifestError
+} from './manifest.ts'
+export type { Manifest, FileEntry, Capability } from './manifest.ts'
+export {
+  BLAKE3_CODE, BLAKE3_LENGTH, RAW_CODEC, CBOR_CODEC, JSON_CODEC,
+  blake3Hash, cidOf, cidFromHash, isHyperMeshCid, verifyBytes, tryParseCid, CID
+} from './content-id.ts'
