@@ -10,7 +10,7 @@
  */
 export { AssetManager } from './asset-manager.ts'
 export type { AssetManagerInit, AssetFilter, CreateAssetOptions } from './asset-manager.ts'
-export { computeAssetId, isAssetId, BLAKE3_MULTIHASH_CODE, RAW_CODEC } from './asset-id.ts'
+export { computeAssetId, isAssetId } from './asset-id.ts'
 export type { AssetId } from './asset-id.ts'
 export { BUILTIN_ASSET_TYPES, MAX_ASSET_TYPE_LENGTH, isAssetType } from './asset-type.ts'
 export type { AssetType } from './asset-type.ts'
