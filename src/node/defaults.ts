@@ -1,0 +1,47 @@
+/**
+ * Every default HyperMesh uses, in one place, each a named constant. `resolveConfig({})` returns
+ * exactly these (pinned by test/node/config.spec.ts), so prose and code cannot drift apart.
+ */
+
+/** TCP and QUIC share one port number, kubo-style; 4201 avoids kubo's 4001 on the same host. */
+export const DEFAULT_P2P_PORT = 4201
+
+/**
+ * Loopback by default: a node that listened on every interface would announce, and peers would
+ * dial, whatever private addresses the host has. A deployment that wants peers from elsewhere sets
+ * `listen` (the docker-compose file does).
+ */
+export const DEFAULT_LISTEN_HOST = '127.0.0.1'
+
+export const DEFAULT_LISTEN = [
+  `/ip4/${DEFAULT_LISTEN_HOST}/tcp/${DEFAULT_P2P_PORT}`,
+  `/ip4/${DEFAULT_LISTEN_HOST}/udp/${DEFAULT_P2P_PORT}/quic-v1`
+]
+
+/** The control API only ever binds loopback unless configured otherwise; it holds a bearer token. */
+export const DEFAULT_API_HOST = '127.0.0.1'
+export const DEFAULT_API_PORT = 5201
+
+/** Our own Kademlia protocol id keeps HyperMesh nodes off the public IPFS DHT. */
+export const DHT_PROTOCOL = '/hypermesh/kad/1.0.0'
+
+/** How many remembered peers a starting node re-dials; enough to rejoin, few enough to be quick. */
+export const DEFAULT_REDIAL_KNOWN_PEERS = 16
+
+/** The timeout for one outbound dial made on the user's behalf (connect, bootstrap, re-dial). */
+export const DEFAULT_DIAL_TIMEOUT_MS = 10_000
+
+/** Upper bound on the connection count; libp2p prunes above it. */
+export const DEFAULT_MAX_CONNECTIONS = 300
+
+/** How long a graceful shutdown may take before the daemon exits anyway. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000
+
+/** Where a data dir lives when neither --data-dir nor HYPERMESH_DATA_DIR says. */
+export const DEFAULT_DATA_DIR_NAME = '.hypermesh'
+
+/** Storage quota for the chunk store: the seed's 10 GiB. */
+export const DEFAULT_STORE_QUOTA_BYTES = 10 * 1024 ** 3
+
+/** Largest JSON body the control API accepts; DHT test values and manifests are far smaller. */
+export const DEFAULT_API_BODY_LIMIT_BYTES = 1024 * 1024

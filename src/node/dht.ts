@@ -1,0 +1,89 @@
+import type { KadDHT } from '@libp2p/kad-dht'
+import { Record as DhtRecord } from '@libp2p/kad-dht'
+import type { Datastore } from 'interface-datastore'
+import { Key } from 'interface-datastore'
+import { toString as u8ToString } from 'uint8arrays/to-string'
+import { HyperMeshError } from '../util/errors.ts'
+import type { OperationOptions } from '../util/progress.ts'
+import { CustomProgressEvent } from '../util/progress.ts'
+
+/** A DHT put that no peer stored: kad-dht does not fail the put itself, so we do. */
+export class DhtPutRejectedError extends HyperMeshError {}
+/** No value under the key, locally or from any peer asked. */
+export class DhtValueNotFoundError extends HyperMeshError {}
+
+export interface PutResult {
+  /** Peers that answered the PUT_VALUE with the same record. */
+  acceptedBy: string[]
+  /** Peers that refused it (their validator rejected it, or the stream failed). */
+  rejectedBy: Array<{ peer: string, error: string }>
+}
+
+export type DhtProgressEvents =
+  CustomProgressEvent<{ peer: string }, 'dht:put:accepted'> |
+  CustomProgressEvent<{ peer: string, error: string }, 'dht:put:rejected'>
+
+/**
+ * Puts a record and counts who actually stored it. A remote validator's rejection arrives only as
+ * a QUERY_ERROR event, so a put "succeeds" even when every peer refused: here that is an error
+ * unless `allowZeroPeers` (a mesh of one).
+ */
+export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, options: OperationOptions<DhtProgressEvents> & { allowZeroPeers?: boolean } = {}): Promise<PutResult> {
+  const accepted = new Set<string>()
+  const rejected = new Map<string, string>()
+  for await (const event of dht.put(key, value, { signal: options.signal })) {
+    if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
+      accepted.add(event.from.toString())
+    } else if (event.name === 'QUERY_ERROR') {
+      const peer = event.from.toString()
+      rejected.set(peer, event.error?.message ?? 'unknown error')
+    }
+  }
+  // a peer that answered but then had an error logged (value not stored as sent) did not accept
+  for (const peer of rejected.keys()) accepted.delete(peer)
+  const result: PutResult = {
+    acceptedBy: [...accepted],
+    rejectedBy: [...rejected].map(([peer, error]) => ({ peer, error }))
+  }
+  for (const peer of result.acceptedBy) options.onProgress?.(new CustomProgressEvent('dht:put:accepted', { peer }))
+  for (const r of result.rejectedBy) options.onProgress?.(new CustomProgressEvent('dht:put:rejected', r))
+  if (result.acceptedBy.length === 0 && options.allowZeroPeers !== true) {
+    throw new DhtPutRejectedError(`record was accepted by 0 peers (${result.rejectedBy.length} refused)`, {
+      hint: result.rejectedBy.length > 0 ? `first refusal: ${result.rejectedBy[0].error}` : 'is the node connected to the mesh? see `hypermesh peers`'
+    })
+  }
+  return result
+}
+
+/** Gets the best value for a key (local record or peers', chosen by the namespace's selector). */
+export async function dhtGet (dht: KadDHT, key: Uint8Array, options: OperationOptions = {}): Promise<Uint8Array> {
+  let found: Uint8Array | undefined
+  try {
+    for await (const event of dht.get(key, { signal: options.signal })) {
+      if (event.name === 'VALUE') {
+        found = event.value
+      }
+    }
+  } catch (err: any) {
+    if (found == null && err.name !== 'NotFoundError') throw err
+  }
+  if (found == null) throw new DhtValueNotFoundError(`no value found for ${u8ToString(key)}`)
+  return found
+}
+
+/** kad-dht keeps records under `/dht/record/<base32 key>` in the node's datastore. */
+const KAD_RECORD_PREFIX = '/dht/record'
+
+/**
+ * Reads a record from this node's own datastore only, without asking the network. This is what
+ * proves a record survived a restart: it was on disk, not re-fetched from a peer.
+ */
+export async function dhtGetLocal (datastore: Datastore, key: Uint8Array): Promise<Uint8Array> {
+  const dsKey = new Key(`${KAD_RECORD_PREFIX}/${u8ToString(key, 'base32')}`, false)
+  try {
+    return DhtRecord.deserialize(await datastore.get(dsKey)).value
+  } catch (err: any) {
+    if (err.name === 'NotFoundError') throw new DhtValueNotFoundError(`no local value for ${u8ToString(key)}`)
+    throw err
+  }
+}

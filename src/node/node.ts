@@ -1,0 +1,84 @@
+import type { ServiceMap } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
+import type { Validators, Selectors } from '@libp2p/kad-dht'
+import type { LevelDatastore } from 'datastore-level'
+import type { Config } from './config.ts'
+import { buildLibp2p, joinMesh } from './create-node.ts'
+import type { HyperMeshLibp2p } from './create-node.ts'
+import { loadIdentity, openDatastore } from './data-dir.ts'
+import { dhtGet, dhtGetLocal, dhtPut } from './dht.ts'
+import type { PutResult, DhtProgressEvents } from './dht.ts'
+import { testRecordKey } from './dht-test-records.ts'
+import type { OperationOptions } from '../util/progress.ts'
+
+const log = logger('hypermesh:node')
+
+export interface HyperMeshNode<S extends ServiceMap = ServiceMap> {
+  readonly config: Config
+  readonly libp2p: HyperMeshLibp2p<S>
+  readonly datastore: LevelDatastore
+  readonly peerId: string
+  readonly startedAt: number
+  start: () => Promise<void>
+  /** Stops libp2p, then closes the datastore; safe to call twice. */
+  stop: () => Promise<void>
+  /** `/hmtest/<name>` DHT values, for exercising the DHT from the control API. */
+  putTestValue: (name: string, value: Uint8Array, options?: OperationOptions<DhtProgressEvents>) => Promise<PutResult>
+  getTestValue: (name: string, options?: OperationOptions & { local?: boolean }) => Promise<Uint8Array>
+}
+
+export interface CreateNodeInit<S extends ServiceMap = ServiceMap> {
+  validators?: Validators
+  selectors?: Selectors
+  services?: { [K in keyof S]: (components: any) => S[K] }
+}
+
+/**
+ * Assembles a node from a resolved config: opens the data dir's LevelDB first (its lock is the
+ * "one process per data dir" guard, so a second daemon fails before it binds a port), loads the
+ * persisted identity, and builds libp2p on them.
+ */
+export async function createNode<S extends ServiceMap = ServiceMap> (config: Config, init: CreateNodeInit<S> = {}): Promise<HyperMeshNode<S>> {
+  const datastore = await openDatastore(config.dataDir)
+  let libp2p: HyperMeshLibp2p<S>
+  try {
+    const privateKey = await loadIdentity(config.dataDir)
+    libp2p = await buildLibp2p<S>({ config, privateKey, datastore, ...init })
+  } catch (err) {
+    await datastore.close()
+    throw err
+  }
+  let stopped = false
+  const node: HyperMeshNode<S> = {
+    config,
+    libp2p,
+    datastore,
+    peerId: libp2p.peerId.toString(),
+    startedAt: Date.now(),
+    async start () {
+      await libp2p.start()
+      log('started %p on %s', libp2p.peerId, libp2p.getMultiaddrs().map(String).join(', '))
+      // joining runs in the background: the API is useful before the mesh answers
+      joinMesh(libp2p, config).catch(err => log.error('join failed: %e', err))
+    },
+    async stop () {
+      if (stopped) return
+      stopped = true
+      await libp2p.stop()
+      await datastore.close()
+      log('stopped')
+    },
+    async putTestValue (name, value, options) {
+      return dhtPut(libp2p.services.dht, testRecordKey(name), value, {
+        ...options,
+        allowZeroPeers: libp2p.getConnections().length === 0
+      })
+    },
+    async getTestValue (name, options = {}) {
+      const key = testRecordKey(name)
+      if (options.local === true) return dhtGetLocal(datastore, key)
+      return dhtGet(libp2p.services.dht, key, options)
+    }
+  }
+  return node
+}
