@@ -14,3 +14,14 @@ export {
   BLAKE3_CODE, BLAKE3_LENGTH, RAW_CODEC, CBOR_CODEC, JSON_CODEC,
   blake3Hash, cidOf, cidFromHash, isHyperMeshCid, verifyBytes, tryParseCid, CID
 } from './content-id.ts'
+export {
+  ROOT_OBJECT_VERSION, MAX_ROOT_OBJECT_BYTES, InvalidRootObjectError,
+  chunkCount, chunkLength, chunkCidAt, encodeRootObject, decodeRootObject, rootCidOf
+} from './root-object.ts'
+export type { RootObject, DecodeRootOptions } from './root-object.ts'
+export { pack, packEntries } from './pack.ts'
+export type { PackOptions, PackResult, PackMeta, PackProgress } from './pack.ts'
+export type { PackEntry } from './walk.ts'
+export { unpack } from './unpack.ts'
+export type { UnpackOptions, UnpackProgress } from './unpack.ts'
+export * from './errors.ts'

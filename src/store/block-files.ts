@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { CID } from '../package/index.ts'
+
+/**
+ * Blocks as files in a content-addressed layout: `blocks/<last two chars of the CID>/<CID>`.
+ * The CID's base32 text starts with a fixed prefix, so its tail spreads files over 1024
+ * directories. Every write goes to `tmp/` and is renamed into place: a reader sees a whole
+ * block or none, and a crash leaves at most an orphan in `tmp/`, which open() clears.
+ */
+export class BlockFiles {
+  readonly blocksDir: string
+  readonly tmpDir: string
+  private readonly sync: boolean
+
+  constructor (dir: string, sync: boolean) {
+    this.blocksDir = join(dir, 'blocks')
+    this.tmpDir = join(dir, 'tmp')
+    this.sync = sync
+  }
+
+  async init (): Promise<void> {
+    await rm(this.tmpDir, { recursive: true, force: true })
+    await mkdir(this.tmpDir, { recursive: true })
+    await mkdir(this.blocksDir, { recursive: true })
+  }
+
+  path (cid: CID | string): string {
+    const name = cid.toString()
+    return join(this.blocksDir, name.slice(-2), name)
+  }
+
+  async has (cid: CID): Promise<boolean> {
+    try {
+      await stat(this.path(cid))
+      return true
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return false
+      throw err
+    }
+  }
+
+  /** The block's bytes, or undefined when absent. */
+  async read (cid: CID, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.path(cid), { signal })
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return undefined
+      throw err
+    }
+  }
+
+  async write (cid: CID, bytes: Uint8Array): Promise<void> {
+    const target = this.path(cid)
+    const tmp = join(this.tmpDir, randomBytes(8).toString('hex'))
+    const fh = await open(tmp, 'wx')
+    try {
+      await fh.writeFile(bytes)
+      if (this.sync) await fh.datasync()
+    } finally {
+      await fh.close()
+    }
+    try {
+      await rename(tmp, target)
+    } catch (err: any) {
+      if (err.code !== 'ENOENT') throw err
+      await mkdir(join(this.blocksDir, cid.toString().slice(-2)), { recursive: true })
+      await rename(tmp, target)
+    }
+  }
+
+  /** Removes the block; returns its size, or 0 when it was absent. */
+  async remove (cid: CID | string): Promise<number> {
+    const p = this.path(cid)
+    try {
+      const { size } = await stat(p)
+      await rm(p)
+      return size
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return 0
+      throw err
+    }
+  }
+
+  /** Every block on disk with its size; used to compute usage at open and by garbage collection. */
+  async * list (): AsyncGenerator<{ name: string, size: number }> {
+    for (const shard of await readdir(this.blocksDir)) {
+      for (const name of await readdir(join(this.blocksDir, shard))) {
+        const { size } = await stat(join(this.blocksDir, shard, name))
+        yield { name, size }
+      }
+    }
+  }
+}
