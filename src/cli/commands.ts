@@ -84,6 +84,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'connect',
     summary: 'dial a peer by multiaddr (TCP or QUIC)',
     args: ['<multiaddr>'],
+    options: [{ flags: '--force', description: 'open a new connection even if one to the peer exists (e.g. to add QUIC)' }],
     daemon: true,
     examples: ['hypermesh connect /ip4/127.0.0.1/udp/4201/quic-v1/p2p/12D3Koo...'],
     load: async () => import('./commands/connect.ts')

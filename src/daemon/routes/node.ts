@@ -59,7 +59,7 @@ export function nodeRoutes (app: FastifyInstance, { node, shutdown }: NodeRoutes
   }))
 
   app.post(`${API_PREFIX}/connect`, async (request) => {
-    const body = request.body as { multiaddr?: unknown } | undefined
+    const body = request.body as { multiaddr?: unknown, force?: unknown } | undefined
     if (typeof body?.multiaddr !== 'string') {
       throw new BadRequestError('body must be {"multiaddr": "/ip4/.../p2p/..."}')
     }
@@ -69,7 +69,8 @@ export function nodeRoutes (app: FastifyInstance, { node, shutdown }: NodeRoutes
     } catch (err: any) {
       throw new BadRequestError(`not a multiaddr: ${err.message}`, { code: 'INVALID_MULTIADDR' })
     }
-    const conn = await libp2p.dial(addr, { signal: AbortSignal.timeout(node.config.connections.dialTimeoutMs) })
+    // `force` opens a new connection even when one to the peer exists (e.g. to try QUIC as well)
+    const conn = await libp2p.dial(addr, { force: body.force === true, signal: AbortSignal.timeout(node.config.connections.dialTimeoutMs) })
     return describeConnection(conn)
   })
 
