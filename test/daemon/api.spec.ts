@@ -12,7 +12,7 @@ describe('daemon control API', () => {
   it('refuses a request without a token with 401 and a code', async () => {
     const res = await fetch(`${d.api}/api/v1/status`)
     assert.equal(res.status, 401)
-    assert.equal((await res.json()).code, 'UNAUTHORIZED')
+    assert.equal(((await res.json()) as any).code, 'UNAUTHORIZED')
   })
 
   it('refuses a wrong token with 401, on known and unknown routes alike', async () => {
@@ -36,7 +36,7 @@ describe('daemon control API', () => {
       body: '{"multiaddr": '
     })
     assert.equal(res.status, 400)
-    const body = await res.json()
+    const body = await res.json() as any
     assert.equal(body.code, 'BAD_JSON')
     assert.equal(typeof body.message, 'string')
   })
