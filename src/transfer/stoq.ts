@@ -1,0 +1,344 @@
+import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { AbortOptions, Connection, PeerId, Startable, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { ChunkStore } from '../store/index.ts'
+import {
+  CID, JSON_CODEC, CBOR_CODEC, chunkCount, chunkLength, decodeManifestBytes, decodeRootObject, isHyperMeshCid, verifyBytes
+} from '../package/index.ts'
+import type { Manifest } from '../package/index.ts'
+import { CustomProgressEvent } from '../util/progress.ts'
+import type { OperationOptions } from '../util/progress.ts'
+import { HyperMeshError } from '../util/errors.ts'
+import {
+  DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_FIND_PROVIDERS_TIMEOUT_MS, DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_MAX_PROVIDERS,
+  DEFAULT_MAX_STREAMS_PER_PEER, DEFAULT_STALL_TIMEOUT_MS, DEFAULT_WINDOW, MAX_INBOUND_STREAMS, MAX_IN_FLIGHT, MAX_OUTBOUND_STREAMS,
+  PENALTY_MS, PROTOCOL
+} from './constants.ts'
+import { BadBlockError, NoProvidersError } from './errors.ts'
+import { Provider } from './provider.ts'
+import type { AdmissionHook } from './provider.ts'
+import { TokenBucket } from './rate-limit.ts'
+import { Session } from './session.ts'
+import { fetchChunks } from './swarm.ts'
+import type { StoqFetchProgress } from './progress.ts'
+
+const log = logger('hypermesh:transfer')
+
+export interface StoqInit {
+  /** The chunk store served from and fetched into. */
+  store: ChunkStore
+  /** Requests kept in flight per provider. @default 8 (DEFAULT_WINDOW) */
+  window?: number
+  /** Most providers one fetch uses. @default 8 (DEFAULT_MAX_PROVIDERS) */
+  maxProviders?: number
+  /** Drop a provider silent this long with requests pending. @default 10000 (DEFAULT_STALL_TIMEOUT_MS) */
+  stallTimeoutMs?: number
+  /** Dial + stream-open timeout per provider. @default 10000 (DEFAULT_DIAL_TIMEOUT_MS) */
+  dialTimeoutMs?: number
+  /** How long to search the DHT for providers. @default 15000 (DEFAULT_FIND_PROVIDERS_TIMEOUT_MS) */
+  findProvidersTimeoutMs?: number
+  /** Per-request admission hook on the serving side (trust gates, throttles). @default serve everything */
+  admit?: AdmissionHook
+  /** Concurrent inbound streams per peer. @default 4 (DEFAULT_MAX_STREAMS_PER_PEER) */
+  maxStreamsPerPeer?: number
+  /** Upload limit per peer in bytes/s. @default unlimited */
+  maxBytesPerSecondPerPeer?: number
+  /** Close an inbound stream idle this long. @default 30000 (DEFAULT_INBOUND_IDLE_TIMEOUT_MS) */
+  inboundIdleTimeoutMs?: number
+}
+
+/** The narrow slices of libp2p's components STOQ uses. */
+export interface StoqComponents {
+  peerId: PeerId
+  registrar: {
+    handle: (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) => Promise<void>
+    unhandle: (protocol: string, options?: AbortOptions) => Promise<void>
+  }
+  connectionManager: {
+    openConnection: (target: PeerId | Multiaddr | Multiaddr[], options?: AbortOptions) => Promise<Connection>
+  }
+  /** Optional: without it, fetch needs `providers` and provide() fails with NoContentRoutingError. */
+  contentRouting?: {
+    provide: (cid: CID, options?: AbortOptions) => Promise<void>
+    findProviders: (cid: CID, options?: AbortOptions) => AsyncIterable<{ id: PeerId, multiaddrs: Multiaddr[] }>
+  }
+}
+
+export interface FetchOptions extends OperationOptions<StoqFetchProgress> {
+  /** Providers to use (multiaddrs with /p2p/, or peer id strings); without them the DHT is asked. */
+  providers?: Array<string | Multiaddr | PeerId>
+  /** Refuse content larger than this (a manifest's content.size sets it automatically). */
+  maxSize?: number
+  /** Download limit in bytes/s for this fetch. @default unlimited */
+  bytesPerSecond?: number
+  /** Pin what is fetched against garbage collection. @default true */
+  pin?: boolean
+}
+
+export interface FetchResult {
+  /** The CID asked for (a manifest or a content root). */
+  cid: string
+  /** The content root. */
+  root: string
+  manifest?: Manifest
+  size: number
+  fetchedChunks: number
+  fetchedBytes: number
+  /** Chunks that were already in the store (resume). */
+  resumedChunks: number
+  peers: Record<string, number>
+  durationMs: number
+}
+
+/** The CID is not one STOQ can fetch (not CIDv1 + BLAKE3, or neither a manifest nor a root). */
+export class UnsupportedCidError extends HyperMeshError {
+  constructor (cid: string) {
+    super(`${cid} is not a HyperMesh content root or manifest CID`, { hint: 'roots are CIDv1 cbor + blake3 (bafyr…), manifests CIDv1 json + blake3 (bagaa…)' })
+  }
+}
+
+/** provide() or a provider-less fetch needs content routing (the DHT), which this node lacks. */
+export class NoContentRoutingError extends HyperMeshError {
+  constructor () {
+    super('no content routing (DHT) is configured', { hint: 'give providers explicitly (--from)' })
+  }
+}
+
+export class Stoq implements Startable {
+  readonly [Symbol.toStringTag] = '@hypermesh/stoq'
+  readonly store: ChunkStore
+  readonly provider: Provider
+  private readonly components: StoqComponents
+  private readonly init: StoqInit
+  private readonly penalties = new Map<string, number>()
+  private shutdown = new AbortController()
+  private started = false
+
+  constructor (components: StoqComponents, init: StoqInit) {
+    this.components = components
+    this.init = init
+    this.store = init.store
+    this.provider = new Provider({
+      store: init.store,
+      admit: init.admit,
+      maxStreamsPerPeer: init.maxStreamsPerPeer ?? DEFAULT_MAX_STREAMS_PER_PEER,
+      maxBytesPerSecondPerPeer: init.maxBytesPerSecondPerPeer,
+      idleTimeoutMs: init.inboundIdleTimeoutMs ?? DEFAULT_INBOUND_IDLE_TIMEOUT_MS
+    })
+  }
+
+  async start (): Promise<void> {
+    this.shutdown = new AbortController()
+    await this.components.registrar.handle(PROTOCOL, this.provider.handle, {
+      maxInboundStreams: MAX_INBOUND_STREAMS, maxOutboundStreams: MAX_OUTBOUND_STREAMS, runOnLimitedConnection: false
+    })
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    this.shutdown.abort(new HyperMeshError('STOQ is stopping'))
+    if (this.started) await this.components.registrar.unhandle(PROTOCOL)
+    this.started = false
+  }
+
+  /** Announces in the DHT that this node provides `cid`. */
+  async provide (cid: CID | string, options: AbortOptions = {}): Promise<void> {
+    if (this.components.contentRouting === undefined) throw new NoContentRoutingError()
+    await this.components.contentRouting.provide(typeof cid === 'string' ? CID.parse(cid) : cid, options)
+  }
+
+  /**
+   * Fetches a content root, or a manifest and then its content root, into the store: verified
+   * chunk by chunk before writing, from many providers at once, resuming from what is stored.
+   */
+  async fetch (cidInput: CID | string, options: FetchOptions = {}): Promise<FetchResult> {
+    const started = performance.now()
+    const cid = typeof cidInput === 'string' ? parseCid(cidInput) : cidInput
+    if (!isHyperMeshCid(cid) || (cid.code !== JSON_CODEC && cid.code !== CBOR_CODEC)) throw new UnsupportedCidError(cid.toString())
+    const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal !== undefined ? [options.signal] : [])])
+    const sessions = new SessionPool(this, this.components, this.init, cid, options, signal)
+    try {
+      if (options.pin !== false) await this.store.pin(cid)
+      let manifest: Manifest | undefined
+      let root = cid
+      let maxSize = options.maxSize
+      if (cid.code === JSON_CODEC) {
+        manifest = decodeManifestBytes(await this.getBlock(cid, sessions, signal))
+        root = CID.parse(manifest.content.root)
+        maxSize = Math.min(maxSize ?? Infinity, manifest.content.size)
+        options.onProgress?.(new CustomProgressEvent('stoq:fetch:manifest', { cid: cid.toString(), root: root.toString(), size: manifest.content.size }))
+      }
+      const obj = decodeRootObject(await this.getBlock(root, sessions, signal, maxSize), { maxSize })
+      if (manifest !== undefined && obj.chunkSize !== manifest.content.chunk_size) throw new BadBlockError('(manifest)', root.toString())
+      if ((await this.store.rootState(root)) === undefined) await this.store.putRoot(root, await this.store.get(root))
+      const present = await this.store.presentChunks(root)
+      const total = chunkCount(obj.size, obj.chunkSize)
+      const missing: number[] = []
+      let presentBytes = 0
+      for (let i = 0; i < total; i++) {
+        if (present.has(i)) presentBytes += chunkLength(obj, i)
+        else missing.push(i)
+      }
+      options.onProgress?.(new CustomProgressEvent('stoq:fetch:root', { root: root.toString(), size: obj.size, chunkSize: obj.chunkSize, chunks: total, present: present.size }))
+      const result = missing.length === 0
+        ? { fetchedChunks: 0, fetchedBytes: 0, peers: {} }
+        : await fetchChunks(this.store, root, obj, missing, await sessions.open(), {
+          window: Math.min(this.init.window ?? DEFAULT_WINDOW, MAX_IN_FLIGHT),
+          signal,
+          onProgress: options.onProgress,
+          bucket: options.bytesPerSecond !== undefined ? new TokenBucket(options.bytesPerSecond) : undefined,
+          onBadPeer: peer => { this.penalise(peer) },
+          presentBytes
+        })
+      await this.store.completeRoot(root)
+      const done = {
+        cid: cid.toString(), root: root.toString(), manifest, size: obj.size, ...result, resumedChunks: present.size, durationMs: Math.round(performance.now() - started)
+      }
+      options.onProgress?.(new CustomProgressEvent('stoq:fetch:done', {
+        root: done.root, size: done.size, fetchedBytes: done.fetchedBytes, fetchedChunks: done.fetchedChunks, resumedChunks: done.resumedChunks, peers: done.peers, durationMs: done.durationMs
+      }))
+      log('fetched %s: %d bytes new, %d chunks resumed, in %d ms', root, done.fetchedBytes, done.resumedChunks, done.durationMs)
+      return done
+    } finally {
+      sessions.close()
+    }
+  }
+
+  /** A peer that sent a bad block is skipped by this node's fetches for PENALTY_MS. */
+  penalise (peer: string): void {
+    this.penalties.set(peer, Date.now() + PENALTY_MS)
+  }
+
+  isPenalised (peer: string): boolean {
+    const until = this.penalties.get(peer)
+    if (until === undefined) return false
+    if (until > Date.now()) return true
+    this.penalties.delete(peer)
+    return false
+  }
+
+  /** A block from the store, or fetched from the providers one after another, verified before it is stored. */
+  private async getBlock (cid: CID, sessions: SessionPool, signal: AbortSignal, maxBytes?: number): Promise<Uint8Array> {
+    if (await this.store.has(cid)) return await this.store.get(cid)
+    let lastError: unknown
+    for (const session of await sessions.open()) {
+      try {
+        const bytes = await session.get(cid, signal)
+        if (!verifyBytes(cid, bytes)) {
+          this.penalise(session.peer)
+          throw new BadBlockError(session.peer, cid.toString())
+        }
+        // a root object is checked (and a size limit applied) before it is stored
+        if (cid.code === CBOR_CODEC) {
+          decodeRootObject(bytes, { maxSize: maxBytes })
+          await this.store.putRoot(cid, bytes)
+        } else {
+          decodeManifestBytes(bytes)
+          await this.store.put(cid, bytes)
+        }
+        return bytes
+      } catch (err: any) {
+        signal.throwIfAborted()
+        log('%s could not give %s: %s', session.peer, cid, err.message)
+        lastError = err
+        if (err.name === 'InvalidRootObjectError' || err.name === 'InvalidManifestError' || err.name === 'BadBlockError') {
+          this.penalise(session.peer)
+          sessions.drop(session, err)
+        }
+      }
+    }
+    if (lastError !== undefined) throw lastError
+    throw new NoProvidersError(cid.toString())
+  }
+}
+
+/** Opens sessions to providers once per fetch, lazily (a fully stored root needs none). */
+class SessionPool {
+  private readonly stoq: Stoq
+  private readonly components: StoqComponents
+  private readonly init: StoqInit
+  private readonly cid: CID
+  private readonly options: FetchOptions
+  private readonly signal: AbortSignal
+  private opened: Promise<Session[]> | undefined
+  private sessions: Session[] = []
+
+  constructor (stoq: Stoq, components: StoqComponents, init: StoqInit, cid: CID, options: FetchOptions, signal: AbortSignal) {
+    this.stoq = stoq
+    this.components = components
+    this.init = init
+    this.cid = cid
+    this.options = options
+    this.signal = signal
+  }
+
+  async open (): Promise<Session[]> {
+    this.opened ??= this.connect()
+    await this.opened
+    return this.sessions.filter(s => s.alive)
+  }
+
+  drop (session: Session, err: Error): void {
+    session.close(err)
+  }
+
+  close (): void {
+    for (const s of this.sessions) s.close()
+  }
+
+  private async connect (): Promise<Session[]> {
+    const { components, init } = this
+    const max = init.maxProviders ?? DEFAULT_MAX_PROVIDERS
+    const targets = await this.targets(components, max)
+    const seen = new Set<string>([components.peerId.toString()])
+    await Promise.all(targets.map(async target => {
+      const timeout = AbortSignal.timeout(init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS)
+      const signal = AbortSignal.any([timeout, this.signal])
+      try {
+        const connection = await components.connectionManager.openConnection(target, { signal })
+        const peer = connection.remotePeer.toString()
+        if (seen.has(peer) || this.stoq.isPenalised(peer) || this.sessions.length >= max) return
+        seen.add(peer)
+        const stream = await connection.newStream(PROTOCOL, { signal })
+        this.sessions.push(new Session(stream, peer, init.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS))
+      } catch (err: any) {
+        if (this.signal.aborted) throw this.signal.reason
+        log('could not open a STOQ stream to %s: %s', target.toString(), err.message)
+      }
+    }))
+    if (this.sessions.length === 0) throw new NoProvidersError(this.cid.toString())
+    this.options.onProgress?.(new CustomProgressEvent('stoq:fetch:providers', { root: this.cid.toString(), peers: this.sessions.map(s => s.peer) }))
+    return this.sessions
+  }
+
+  private async targets (components: StoqComponents, max: number): Promise<Array<PeerId | Multiaddr | Multiaddr[]>> {
+    if (this.options.providers !== undefined && this.options.providers.length > 0) {
+      return this.options.providers.map(p => typeof p !== 'string' ? p : p.startsWith('/') ? multiaddr(p) : peerIdFromString(p))
+    }
+    if (components.contentRouting === undefined) throw new NoContentRoutingError()
+    const out: Array<PeerId | Multiaddr[]> = []
+    const signal = AbortSignal.any([AbortSignal.timeout(this.init.findProvidersTimeoutMs ?? DEFAULT_FIND_PROVIDERS_TIMEOUT_MS), this.signal])
+    try {
+      for await (const p of components.contentRouting.findProviders(this.cid, { signal })) {
+        if (p.id.equals(components.peerId) || this.stoq.isPenalised(p.id.toString())) continue
+        out.push(p.multiaddrs.length > 0 ? p.multiaddrs.map(a => a.getComponents().some(c => c.name === 'p2p') ? a : a.encapsulate(`/p2p/${p.id.toString()}`)) : p.id)
+        // ask a few more than we will use: some will be unreachable
+        if (out.length >= max * 2) break
+      }
+    } catch (err: any) {
+      if (this.signal.aborted) throw this.signal.reason
+      log('provider search for %s ended: %s', this.cid, err.message)
+    }
+    return out
+  }
+}
+
+function parseCid (text: string): CID {
+  try {
+    return CID.parse(text)
+  } catch {
+    throw new UnsupportedCidError(text)
+  }
+}

@@ -1,0 +1,206 @@
+import { logger } from '@libp2p/logger'
+import type { ChunkStore } from '../store/index.ts'
+import { chunkCidAt, chunkCount, chunkLength, verifyBytes } from '../package/index.ts'
+import type { CID, RootObject } from '../package/index.ts'
+import { CustomProgressEvent } from '../util/progress.ts'
+import { BadBlockError, ERROR_CODES, FetchIncompleteError, StoqRemoteError } from './errors.ts'
+import type { TokenBucket } from './rate-limit.ts'
+import type { Session } from './session.ts'
+import type { StoqFetchProgress } from './progress.ts'
+
+const log = logger('hypermesh:transfer:swarm')
+
+/** In the endgame a missing chunk is asked of at most this many providers at once. */
+const ENDGAME_MAX_REQUESTS = 2
+
+export interface SwarmOptions {
+  window: number
+  signal?: AbortSignal
+  onProgress?: (evt: StoqFetchProgress) => void
+  bucket?: TokenBucket
+  /** Called when a peer sent a bad block; the fetcher penalises it beyond this fetch. */
+  onBadPeer: (peer: string) => void
+  /** Bytes of the root already in the store when the fetch began (for progress totals). */
+  presentBytes: number
+}
+
+export interface SwarmResult {
+  fetchedChunks: number
+  fetchedBytes: number
+  /** Chunks stored per peer. */
+  peers: Record<string, number>
+}
+
+interface PeerState {
+  session: Session
+  requested: Set<number>
+  lacks: Set<number>
+  pumping: boolean
+}
+
+/**
+ * The chunk scheduler for one root: every session keeps `window` requests in flight, chunks
+ * go to whichever session asks next (so faster peers take more), and once nothing is left
+ * unrequested, idle sessions duplicate the slowest outstanding chunks (endgame). A chunk is
+ * verified against its CID before it is written; a peer that sends a bad chunk is dropped and
+ * its chunks go back in the queue; a peer that lacks a chunk is not asked for it again.
+ */
+export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject, missing: number[], sessions: Session[], options: SwarmOptions): Promise<SwarmResult> {
+  const total = chunkCount(obj.size, obj.chunkSize)
+  const queue: number[] = [...missing]
+  const queued = new Set(missing)
+  const inflight = new Map<number, number>()
+  const writing = new Set<number>()
+  const done = new Set<number>()
+  const peers: Record<string, number> = {}
+  const states = new Set<PeerState>(sessions.map(session => ({ session, requested: new Set(), lacks: new Set(), pumping: false })))
+  let received = options.presentBytes
+  let fetchedBytes = 0
+  let lastError: unknown
+  const startedWith = total - missing.length
+
+  return await new Promise<SwarmResult>((resolve, reject) => {
+    let finished = false
+    const finish = (err?: Error): void => {
+      if (finished) return
+      finished = true
+      options.signal?.removeEventListener('abort', onAbort)
+      if (err !== undefined) reject(err)
+      else resolve({ fetchedChunks: done.size, fetchedBytes, peers })
+    }
+    const onAbort = (): void => { finish(options.signal?.reason) }
+    options.signal?.addEventListener('abort', onAbort)
+    if (options.signal?.aborted === true) { onAbort(); return }
+
+    const pick = (st: PeerState): number | undefined => {
+      while (queue.length > 0) {
+        const idx = queue.findIndex(i => !st.lacks.has(i))
+        if (idx === -1) break
+        const [i] = queue.splice(idx, 1)
+        queued.delete(i)
+        if (!done.has(i) && !writing.has(i)) return i
+      }
+      let best: number | undefined
+      let bestCount = ENDGAME_MAX_REQUESTS
+      for (const [i, n] of inflight) {
+        if (n < bestCount && !st.requested.has(i) && !st.lacks.has(i) && !done.has(i) && !writing.has(i)) {
+          best = i
+          bestCount = n
+        }
+      }
+      return best
+    }
+
+    const requeue = (i: number): void => {
+      if (done.has(i) || writing.has(i) || queued.has(i)) return
+      queue.unshift(i)
+      queued.add(i)
+    }
+
+    const drop = (st: PeerState, reason: Error): void => {
+      if (!states.delete(st)) return
+      lastError = reason
+      log('dropping %s: %s', st.session.peer, reason.message)
+      options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:dropped', { peer: st.session.peer, reason: reason.name }))
+      st.session.close(reason)
+      checkStuck()
+    }
+
+    /** Fails the fetch when no live session can supply some missing chunk. */
+    const checkStuck = (): void => {
+      if (finished) return
+      const live = [...states]
+      if (live.length === 0) { finish(new FetchIncompleteError(root.toString(), total - startedWith - done.size, lastError)); return }
+      for (const i of queued) {
+        if (live.every(st => st.lacks.has(i)) && !inflight.has(i)) {
+          finish(new FetchIncompleteError(root.toString(), total - startedWith - done.size, new StoqRemoteError(ERROR_CODES.NOT_FOUND, `no provider has chunk ${i}`)))
+          return
+        }
+      }
+      for (const st of live) void pump(st)
+    }
+
+    const onBlock = async (st: PeerState, i: number, data: Uint8Array): Promise<void> => {
+      if (done.has(i) || writing.has(i)) return
+      const cid = chunkCidAt(obj, i)
+      if (data.length !== chunkLength(obj, i) || !verifyBytes(cid, data)) {
+        options.onBadPeer(st.session.peer)
+        requeue(i)
+        drop(st, new BadBlockError(st.session.peer, cid.toString()))
+        return
+      }
+      writing.add(i)
+      try {
+        await store.putChunk(root, i, cid, data)
+      } catch (err: any) {
+        finish(err)
+        return
+      } finally {
+        writing.delete(i)
+      }
+      done.add(i)
+      received += data.length
+      fetchedBytes += data.length
+      peers[st.session.peer] = (peers[st.session.peer] ?? 0) + 1
+      options.onProgress?.(new CustomProgressEvent('stoq:fetch:chunk', {
+        root: root.toString(), index: i, bytes: data.length, peer: st.session.peer, received, size: obj.size, chunksDone: startedWith + done.size, chunks: total
+      }))
+      if (done.size === missing.length) finish()
+    }
+
+    const request = async (st: PeerState, i: number): Promise<void> => {
+      st.requested.add(i)
+      inflight.set(i, (inflight.get(i) ?? 0) + 1)
+      let data: Uint8Array | undefined
+      let failure: any
+      try {
+        data = await st.session.get(chunkCidAt(obj, i), options.signal)
+      } catch (err) {
+        failure = err
+      }
+      const n = (inflight.get(i) ?? 1) - 1
+      if (n === 0) inflight.delete(i)
+      else inflight.set(i, n)
+      st.requested.delete(i)
+      if (finished) return
+      if (data !== undefined) {
+        await onBlock(st, i, data)
+      } else if (failure?.name === 'StoqRemoteError' && failure.wireCode === ERROR_CODES.NOT_FOUND) {
+        st.lacks.add(i)
+        requeue(i)
+        checkStuck()
+      } else {
+        requeue(i)
+        drop(st, failure)
+        checkStuck()
+      }
+      if (!finished && states.has(st)) void pump(st)
+    }
+
+    const pump = async (st: PeerState): Promise<void> => {
+      if (st.pumping) return
+      st.pumping = true
+      try {
+        while (!finished && states.has(st) && st.session.inFlight < options.window) {
+          const i = pick(st)
+          if (i === undefined) break
+          if (options.bucket !== undefined) {
+            try {
+              await options.bucket.take(chunkLength(obj, i), options.signal)
+            } catch (err: any) {
+              requeue(i)
+              finish(err)
+              return
+            }
+          }
+          void request(st, i)
+        }
+      } finally {
+        st.pumping = false
+      }
+    }
+
+    if (missing.length === 0) { finish(); return }
+    checkStuck()
+  })
+}

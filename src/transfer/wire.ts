@@ -1,0 +1,63 @@
+import { encode, decode } from 'cborg'
+import { varint } from 'multiformats'
+import { MAX_HEADER_BYTES } from './constants.ts'
+import { ProtocolViolationError } from './errors.ts'
+
+/**
+ * STOQ frames (protocols/stoq/SPEC.md, "Framing"):
+ *
+ *   frame  = uvarint(len(body)) body
+ *   body   = uvarint(len(header)) header payload
+ *   header = deterministic CBOR map
+ *
+ * The payload (a block's bytes) sits outside the CBOR so neither side copies it through a
+ * CBOR encoder; it is empty except in BLOCK responses.
+ */
+
+export const MSG_GET = 0
+export const MSG_BLOCK = 1
+export const MSG_ERROR = 2
+
+export type Message =
+  | { t: typeof MSG_GET, id: number, cid: Uint8Array }
+  | { t: typeof MSG_BLOCK, id: number, data: Uint8Array }
+  | { t: typeof MSG_ERROR, id: number, code: number, msg?: string }
+
+/** Encodes a message as the parts to send in order (the payload is passed through uncopied). */
+export function encodeFrame (msg: Message): Uint8Array[] {
+  const header = msg.t === MSG_BLOCK
+    ? encode({ t: msg.t, id: msg.id })
+    : msg.t === MSG_GET ? encode({ t: msg.t, id: msg.id, cid: msg.cid }) : encode(msg.msg === undefined ? { t: msg.t, id: msg.id, code: msg.code } : { t: msg.t, id: msg.id, code: msg.code, msg: msg.msg })
+  const payload = msg.t === MSG_BLOCK ? msg.data : undefined
+  const bodyLength = varint.encodingLength(header.length) + header.length + (payload?.length ?? 0)
+  const prefix = new Uint8Array(varint.encodingLength(bodyLength) + varint.encodingLength(header.length) + header.length)
+  varint.encodeTo(bodyLength, prefix, 0)
+  const off = varint.encodingLength(bodyLength)
+  varint.encodeTo(header.length, prefix, off)
+  prefix.set(header, off + varint.encodingLength(header.length))
+  return payload === undefined || payload.length === 0 ? [prefix] : [prefix, payload]
+}
+
+/** Decodes a frame body (without its length prefix). */
+export function decodeBody (body: Uint8Array): Message {
+  let headerLength: number
+  let off: number
+  try {
+    [headerLength, off] = varint.decode(body)
+  } catch {
+    throw new ProtocolViolationError('bad header length')
+  }
+  if (headerLength > MAX_HEADER_BYTES || off + headerLength > body.length) throw new ProtocolViolationError(`bad header length ${headerLength}`)
+  let h: any
+  try {
+    h = decode(body.subarray(off, off + headerLength), { strict: true, rejectDuplicateMapKeys: true, useMaps: false })
+  } catch (err: any) {
+    throw new ProtocolViolationError(`header is not CBOR: ${err.message}`)
+  }
+  const payload = body.subarray(off + headerLength)
+  if (h === null || typeof h !== 'object' || !Number.isSafeInteger(h.id) || h.id < 0) throw new ProtocolViolationError('header without a valid id')
+  if (h.t === MSG_GET && h.cid instanceof Uint8Array && payload.length === 0) return { t: MSG_GET, id: h.id, cid: h.cid }
+  if (h.t === MSG_BLOCK) return { t: MSG_BLOCK, id: h.id, data: payload }
+  if (h.t === MSG_ERROR && Number.isSafeInteger(h.code) && payload.length === 0) return { t: MSG_ERROR, id: h.id, code: h.code, msg: typeof h.msg === 'string' ? h.msg : undefined }
+  throw new ProtocolViolationError(`unknown or malformed message type ${String(h.t)}`)
+}
