@@ -1,4 +1,4 @@
-import { readApiFile, readApiToken } from '../node/index.ts'
+import { readApiFile, readApiToken } from '../node/files.ts'
 import { HyperMeshError } from '../util/errors.ts'
 import type { ApiClient } from './context.ts'
 

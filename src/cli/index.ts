@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander'
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
-import { defaultDataDir } from '../node/index.ts'
+// the light half of the node contract: `hypermesh status` must not load libp2p to find its daemon
+import { defaultDataDir } from '../node/files.ts'
 import { HyperMeshError } from '../util/errors.ts'
 import { createApiClient } from './api-client.ts'
 import { COMMANDS, GLOBAL_OPTIONS } from './commands.ts'

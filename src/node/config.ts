@@ -44,10 +44,6 @@ export type Config = z.infer<typeof ConfigSchema>
 export type ConfigLayer = DeepPartial<Config>
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<any> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] }
 
-export function defaultDataDir (env: NodeJS.ProcessEnv = process.env): string {
-  return env.HYPERMESH_DATA_DIR ?? join(homedir(), D.DEFAULT_DATA_DIR_NAME)
-}
-
 export function defaultConfig (): Config {
   return {
     dataDir: join(homedir(), D.DEFAULT_DATA_DIR_NAME),

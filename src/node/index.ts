@@ -4,14 +4,15 @@
  * private Kademlia DHT) on the data dir's LevelDB.
  */
 export * from './defaults.ts'
-export { ConfigSchema, InvalidConfigError, resolveConfig, defaultConfig, defaultDataDir, configFromEnv } from './config.ts'
+export { ConfigSchema, InvalidConfigError, resolveConfig, defaultConfig, configFromEnv } from './config.ts'
 export type { Config, ConfigLayer, ConfigLayers } from './config.ts'
+export { initDataDir, loadIdentity, openDatastore, ensurePrivateDir, DataDirInUseError, DataDirExistsError } from './data-dir.ts'
+export type { InitOptions, InitResult } from './data-dir.ts'
 export {
-  initDataDir, loadIdentity, readApiToken, readConfigFile, openDatastore, dataDirPaths,
-  writeApiFile, readApiFile, removeApiFile, writeFileAtomic,
-  DataDirInUseError, DataDirNotInitializedError, DataDirExistsError, DataDirCorruptError
-} from './data-dir.ts'
-export type { ApiFile, InitOptions, InitResult } from './data-dir.ts'
+  defaultDataDir, dataDirPaths, readApiToken, readConfigFile, writeApiFile, readApiFile, removeApiFile, writeFileAtomic,
+  DataDirNotInitializedError, DataDirCorruptError
+} from './files.ts'
+export type { ApiFile } from './files.ts'
 export { createNode } from './node.ts'
 export type { HyperMeshNode, CreateNodeInit } from './node.ts'
 export { buildLibp2p, joinMesh } from './create-node.ts'
