@@ -1,0 +1,38 @@
+import { readFile, rename, writeFile } from 'node:fs/promises'
+import { equalBytes, HASH_BYTES, readU32, str, u32 } from './encoding.ts'
+import { PlotFileInvalidError } from './errors.ts'
+import { paramsFor } from './params.ts'
+import { plotFromLabels, plotSeed } from './plot.ts'
+import type { ProfileName } from './params.ts'
+import type { Plot } from './plot.ts'
+import type { OperationOptions } from '../util/progress.ts'
+
+/**
+ * A plot on disk: magic, the profile name, the seed and the labels. The Merkle tree is rebuilt
+ * on load (one hash per label, a fraction of plotting), so a damaged file yields another root
+ * and is caught by comparing it with the registered one.
+ */
+
+const MAGIC = str('HMPLOT1\n')
+
+export async function savePlot (path: string, plot: Plot, profile: ProfileName): Promise<void> {
+  const name = str(profile)
+  const temp = `${path}.tmp-${process.pid}`
+  await writeFile(temp, Buffer.concat([MAGIC, u32(name.byteLength), name, plot.seed, plot.labels]))
+  await rename(temp, path)
+}
+
+/** Loads a plot and checks its seed belongs to `nodePublicKey`. */
+export async function loadPlot (path: string, nodePublicKey: Uint8Array, options: OperationOptions = {}): Promise<Plot> {
+  const bytes = new Uint8Array(await readFile(path))
+  if (!equalBytes(bytes.subarray(0, MAGIC.byteLength), MAGIC)) throw new PlotFileInvalidError(`${path} is not a plot file`)
+  const nameLength = readU32(bytes, MAGIC.byteLength)
+  const nameEnd = MAGIC.byteLength + 4 + nameLength
+  const profile = new TextDecoder().decode(bytes.subarray(MAGIC.byteLength + 4, nameEnd)) as ProfileName
+  const params = paramsFor(profile)
+  const seed = bytes.slice(nameEnd, nameEnd + HASH_BYTES)
+  if (!equalBytes(seed, plotSeed(nodePublicKey, params))) {
+    throw new PlotFileInvalidError(`${path} was plotted for another node key`, { hint: 'run `hypermesh plot create` with this node\'s key' })
+  }
+  return plotFromLabels(seed, bytes.slice(nameEnd + HASH_BYTES), params, options)
+}

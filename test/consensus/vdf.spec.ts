@@ -1,0 +1,70 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { canonical, proveVdf, vdfInput, verifyVdf } from '../../src/consensus/vdf.ts'
+import { hashToPrime, isProbablePrime } from '../../src/consensus/hash-to-prime.ts'
+import { bitLength, bytesToBigInt, modPow, modPow2 } from '../../src/consensus/bigint.ts'
+import { RSA_2048 } from '../../src/consensus/rsa2048.ts'
+
+describe('Wesolowski VDF', () => {
+  const g = vdfInput(new Uint8Array(32).fill(7))
+  const T = 1000
+
+  it('uses the 617-digit, 2048-bit RSA challenge modulus', () => {
+    assert.equal(RSA_2048.toString().length, 617)
+    assert.equal(bitLength(RSA_2048), 2048)
+    assert.ok(RSA_2048.toString().startsWith('2519590847565789349402718324'))
+    assert.ok(RSA_2048.toString().endsWith('22822120720357'))
+  })
+
+  it('derives a canonical input from the context', () => {
+    assert.ok(g >= 2n && g <= (RSA_2048 - 1n) / 2n)
+    assert.notEqual(vdfInput(new Uint8Array(32).fill(8)), g)
+  })
+
+  it('computes y = g^(2^T) and π = g^⌊2^T/l⌋ (canonical) like the naive formulas', async () => {
+    const proof = await proveVdf(g, T, 128)
+    const y = bytesToBigInt(proof.y)
+    assert.equal(y, canonical(modPow(g, 1n << BigInt(T), RSA_2048)))
+    const l = hashToPrime(g, y, T, 128)
+    assert.equal(bytesToBigInt(proof.pi), canonical(modPow(g, (1n << BigInt(T)) / l, RSA_2048)))
+    verifyVdf(g, proof, T, 128)
+  })
+
+  it('rejects a proof for another T or prime size', async () => {
+    const proof = await proveVdf(g, T, 128)
+    assert.throws(() => verifyVdf(g, proof, T - 1, 128), { name: 'VdfProofInvalidError' })
+    assert.throws(() => verifyVdf(g, proof, T, 256), { name: 'VdfProofInvalidError' })
+    assert.throws(() => verifyVdf(g + 1n, proof, T, 128), { name: 'VdfProofInvalidError' })
+  })
+
+  it('rejects out-of-range elements as non-canonical', async () => {
+    const proof = await proveVdf(g, T, 128)
+    assert.throws(() => verifyVdf(g, { ...proof, pi: new Uint8Array(256) }, T, 128), { name: 'VdfNonCanonicalError' })
+    assert.throws(() => verifyVdf(g, { ...proof, y: new Uint8Array(256).fill(0xff) }, T, 128), { name: 'VdfNonCanonicalError' })
+  })
+
+  it('hashes to primes of exactly the asked size, deterministically', () => {
+    for (const bits of [128, 256]) {
+      const l = hashToPrime(g, 5n, 77, bits)
+      assert.equal(bitLength(l), bits)
+      assert.equal(l, hashToPrime(g, 5n, 77, bits))
+      assert.ok(isProbablePrime(l))
+    }
+    assert.notEqual(hashToPrime(g, 5n, 78, 128), hashToPrime(g, 5n, 77, 128))
+  })
+
+  it('tells primes from composites, Carmichael numbers included', () => {
+    assert.ok(isProbablePrime((1n << 127n) - 1n))
+    assert.ok(isProbablePrime((1n << 61n) - 1n))
+    assert.ok(!isProbablePrime(((1n << 61n) - 1n) * ((1n << 31n) - 1n)))
+    assert.ok(!isProbablePrime(561n))
+    // 3825123056546413051 is a strong pseudoprime to bases 2 … 23; its factors exceed the trial division limit
+    assert.ok(!isProbablePrime(3825123056546413051n))
+    assert.ok(isProbablePrime(1999n) && !isProbablePrime(1995n))
+  })
+
+  it('multiplies two powers in one pass', () => {
+    const m = 1_000_000_007n
+    assert.equal(modPow2(3n, 12345n, 5n, 678n, m), (modPow(3n, 12345n, m) * modPow(5n, 678n, m)) % m)
+  })
+})
