@@ -5,6 +5,7 @@ import { fingerprint } from './fingerprint.ts'
 import { CODE_SIGNING_OID, decodeNodeBinding, decodeScope, NODE_OID, SCOPE_OID } from './extensions.ts'
 import type { NodeBinding, Scope } from './extensions.ts'
 import { MalformedTrustDataError } from './errors.ts'
+import { HyperMeshError } from '../util/errors.ts'
 
 /**
  * A parsed, checked-for-shape certificate: the fields trust decisions read, extracted once.
@@ -80,21 +81,22 @@ export function parseCertificate (input: string | Uint8Array): TrustCertificate 
   const fp = fingerprint(der)
   const hit = cache.get(fp)
   if (hit !== undefined) return hit
-  const parsed = parseUncached(der, fp)
+  let parsed: TrustCertificate
+  try {
+    parsed = parseUncached(der, fp)
+  } catch (cause) {
+    // the ASN.1 layer throws plain errors from lazy getters too; callers get one named error
+    if (cause instanceof HyperMeshError) throw cause
+    throw new MalformedTrustDataError('not a well-formed X.509 certificate', { cause })
+  }
   if (cache.size >= PARSE_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
   cache.set(fp, parsed)
   return parsed
 }
 
 function parseUncached (der: Uint8Array, fp: string): TrustCertificate {
-  let native: X509Certificate
-  let cert: x509.X509Certificate
-  try {
-    native = new X509Certificate(der)
-    cert = new x509.X509Certificate(der)
-  } catch (cause) {
-    throw new MalformedTrustDataError('not an X.509 certificate', { cause })
-  }
+  const native = new X509Certificate(der)
+  const cert = new x509.X509Certificate(der)
   // a re-encoding that differs from the input would mean the two parsers disagree on the bytes
   if (Buffer.compare(Buffer.from(native.raw), Buffer.from(der)) !== 0) throw new MalformedTrustDataError('certificate has trailing or non-DER bytes')
   if (native.publicKey.asymmetricKeyType !== 'ed25519') throw new MalformedTrustDataError(`certificate key is ${native.publicKey.asymmetricKeyType}, expected Ed25519`)

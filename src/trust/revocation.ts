@@ -86,15 +86,15 @@ function crlDer (input: string | Uint8Array): Uint8Array {
 export function parseRevocationList (input: string | Uint8Array, issuer: TrustCertificate): RevocationList {
   const der = crlDer(input)
   if (der.length > MAX_REVOCATION_LIST_BYTES) throw new MalformedTrustDataError(`revocation list of ${der.length} bytes exceeds ${MAX_REVOCATION_LIST_BYTES}`)
-  let crl: x509.X509Crl
   let entries: Map<string, Date>
   let numberExt: x509.Extension | undefined
   let nextUpdate: Date | undefined
   let thisUpdate: Date
   let tbs: Uint8Array
   let signature: Uint8Array
+  let issuerName: string
   try {
-    crl = new x509.X509Crl(der)
+    const crl = new x509.X509Crl(der)
     if (Buffer.compare(Buffer.from(crl.rawData), Buffer.from(der)) !== 0) throw new Error('trailing bytes')
     if ((crl.signatureAlgorithm as { name?: string }).name !== 'Ed25519') throw new Error('not signed with Ed25519')
     entries = new Map(crl.entries.map(e => [normalizeSerial(e.serialNumber), e.revocationDate]))
@@ -104,12 +104,13 @@ export function parseRevocationList (input: string | Uint8Array, issuer: TrustCe
     // tbs is public at run time but private in the typings
     tbs = new Uint8Array((crl as unknown as { tbs: ArrayBuffer }).tbs)
     signature = new Uint8Array(crl.signature)
+    issuerName = crl.issuer
   } catch (cause) {
     if (cause instanceof MalformedTrustDataError) throw cause
     throw new MalformedTrustDataError('not an X.509 revocation list', { cause })
   }
   if (!verify(null, tbs, issuer.publicKey, signature)) throw new BadSignatureError(`revocation list is not signed by ${issuer.subject}`)
-  if (crl.issuer !== new x509.X509Certificate(issuer.der).subject) throw new BadSignatureError(`revocation list names issuer ${crl.issuer}, not ${issuer.subject}`)
+  if (issuerName !== new x509.X509Certificate(issuer.der).subject) throw new BadSignatureError(`revocation list names issuer ${issuerName}, not ${issuer.subject}`)
   if (!issuer.ca) throw new NotCaError(`${issuer.subject} is not a CA`)
   if (!hasKeyUsage(issuer, x509.KeyUsageFlags.cRLSign)) throw new KeyUsageError(`${issuer.subject} lacks cRLSign`)
   if (numberExt === undefined) throw new MalformedTrustDataError('revocation list has no CRL Number')
