@@ -1,0 +1,36 @@
+/**
+ * The script that runs first in every isolate. It turns the one injected host reference into
+ * `globalThis.hm` (the only door out of the isolate) and hides the reference itself. The host
+ * still checks every call: what the isolate sees is convenience, not the security boundary.
+ */
+export function bootstrapSource (capabilities: string[]): string {
+  return `
+(() => {
+  const hostCall = globalThis.__hmHostCall
+  delete globalThis.__hmHostCall
+  const raise = (error) => { const e = new Error(error.message); e.name = error.name; throw e }
+  const call = async (capability, operation, ...args) => {
+    const outcome = await hostCall.apply(undefined, [capability, operation, args], { arguments: { copy: true }, result: { promise: true, copy: true } })
+    return outcome.ok ? outcome.value : raise(outcome.error)
+  }
+  const op = (capability, operation) => (...args) => call(capability, operation, ...args)
+  globalThis.hm = Object.freeze({
+    capabilities: Object.freeze(${JSON.stringify(capabilities)}),
+    call,
+    log: op('Log', 'write'),
+    storage: Object.freeze({ get: op('Storage', 'get'), put: op('Storage', 'put'), delete: op('Storage', 'delete'), usage: op('Storage', 'usage') }),
+    assets: Object.freeze({ create: op('AssetManagement', 'create'), get: op('AssetManagement', 'get'), list: op('AssetManagement', 'list'), update: op('AssetManagement', 'update'), delete: op('AssetManagement', 'delete') }),
+    network: Object.freeze({ send: op('NetworkAccess', 'send') })
+  })
+  globalThis.__hmInvoke = async (exportsObject, method, args) => {
+    try {
+      const fn = exportsObject[method]
+      if (typeof fn !== 'function') return { ok: false, error: { name: 'UnknownMethodError', message: 'the extension exports no function ' + method } }
+      return { ok: true, value: await fn(...args) }
+    } catch (err) {
+      return { ok: false, error: { name: String(err?.name ?? 'Error'), message: String(err?.message ?? err) } }
+    }
+  }
+})()
+`
+}

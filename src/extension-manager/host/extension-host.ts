@@ -1,0 +1,180 @@
+/**
+ * The extension host: a child process of the node that runs one isolated-vm isolate per
+ * extension and nothing else. It starts under the permission model (read access to its own
+ * code and isolated-vm only; no writes, no child processes, no workers) as a second wall behind
+ * the isolates, which see only `globalThis.hm`. Capability calls are forwarded to the node, which
+ * decides and counts them; this process enforces what only it can see: heap (the isolate's
+ * memoryLimit, ArrayBuffers included), CPU per synchronous run (`timeout`), and a rolling CPU
+ * budget (a watchdog reading each isolate's cpuTime, which also catches loops that start after
+ * an `await`, where `timeout` no longer applies).
+ */
+import { createRequire } from 'node:module'
+import { TokenBucket } from '../token-bucket.ts'
+import { bootstrapSource } from './bootstrap.ts'
+import type { FromHost, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
+import type * as IvmTypes from 'isolated-vm'
+
+/** How often the watchdog reads CPU time: short enough to stop a runaway loop within a few ticks. */
+const WATCHDOG_INTERVAL_MS = 10
+
+const NS_PER_MS = 1e6
+
+const ivm: typeof IvmTypes = createRequire(import.meta.url)(requiredEnv('HYPERMESH_IVM_PATH'))
+
+interface Running {
+  isolate: IvmTypes.Isolate
+  context: IvmTypes.Context
+  invoke: IvmTypes.Reference<(...args: unknown[]) => Promise<Outcome>>
+  exportsRef: IvmTypes.Reference<unknown>
+  spec: LoadSpec
+  cpu: TokenBucket
+  lastCpuNs: bigint
+  stopped?: WireError
+}
+
+const running = new Map<string, Running>()
+const pendingCapability = new Map<number, (outcome: Outcome) => void>()
+let nextCapabilityId = 0
+
+function send (message: FromHost): void {
+  process.send?.(message)
+}
+
+function toWire (err: unknown): WireError {
+  const e = err as { name?: unknown, message?: unknown }
+  return { name: String(e?.name ?? 'Error'), message: String(e?.message ?? err) }
+}
+
+async function load (spec: LoadSpec): Promise<unknown> {
+  const isolate = new ivm.Isolate({ memoryLimit: spec.memoryMb })
+  try {
+    const context = await isolate.createContext()
+    await context.global.set('__hmHostCall', new ivm.Reference(async (capability: string, operation: string, args: unknown[]) => {
+      return await new Promise<Outcome>(resolve => {
+        const id = nextCapabilityId++
+        pendingCapability.set(id, resolve)
+        send({ type: 'capability', id, ext: spec.ext, capability, operation, args })
+      })
+    }))
+    await context.eval(bootstrapSource(spec.capabilities), { timeout: spec.callTimeoutMs })
+    const invoke = await context.global.get('__hmInvoke', { reference: true })
+    await context.global.delete('__hmInvoke')
+    const module = await isolate.compileModule(spec.code, { filename: spec.filename })
+    await module.instantiate(context, (specifier: string) => {
+      throw new Error(`extensions cannot import modules ("${specifier}"); use globalThis.hm`)
+    })
+    await module.evaluate({ timeout: spec.callTimeoutMs })
+    const exportsRef = module.namespace
+    const names = await context.evalClosure('return Object.keys($0)', [exportsRef.derefInto()], { result: { copy: true }, timeout: spec.callTimeoutMs }) as string[]
+    const entry: Running = {
+      isolate, context, invoke, exportsRef, spec,
+      cpu: new TokenBucket(spec.cpuPercent * 10, spec.cpuBurstMs),
+      lastCpuNs: isolate.cpuTime
+    }
+    running.set(spec.ext, entry)
+    return { exports: names }
+  } catch (err) {
+    const wire = memoryFailure(isolate, err) ?? toWire(err)
+    if (!isolate.isDisposed) isolate.dispose()
+    throw Object.assign(new Error(wire.message), { name: wire.name })
+  }
+}
+
+/** A failed run caused by the memory limit, named so the node can tell it from an ordinary throw. */
+function memoryFailure (isolate: IvmTypes.Isolate, err: unknown): WireError | undefined {
+  const message = String((err as Error)?.message ?? err)
+  if (/memory limit|allocation failed|out of memory/i.test(message) || (isolate.isDisposed && /disposed/i.test(message))) {
+    return { name: 'MemoryQuotaExceededError', message }
+  }
+  return undefined
+}
+
+async function call (ext: string, method: string, args: unknown[]): Promise<unknown> {
+  const entry = running.get(ext)
+  if (entry == null) throw Object.assign(new Error(`extension ${ext} is not loaded in the host`), { name: 'ExtensionNotLoadedError' })
+  let outcome: Outcome
+  try {
+    outcome = await entry.invoke.apply(undefined, [entry.exportsRef.derefInto(), method, args], {
+      arguments: { copy: true }, result: { promise: true, copy: true }, timeout: entry.spec.callTimeoutMs
+    })
+  } catch (err) {
+    if (entry.stopped != null) throw Object.assign(new Error(entry.stopped.message), { name: entry.stopped.name })
+    const memory = memoryFailure(entry.isolate, err)
+    if (memory != null) {
+      stop(entry, memory)
+      throw Object.assign(new Error(memory.message), { name: memory.name })
+    }
+    if (/timed out/i.test(String((err as Error)?.message))) {
+      const cpu = { name: 'CpuQuotaExceededError', message: `one run took more than ${entry.spec.callTimeoutMs} ms of CPU` }
+      throw Object.assign(new Error(cpu.message), { name: cpu.name })
+    }
+    throw err
+  }
+  if (!outcome.ok) {
+    const memory = memoryFailure(entry.isolate, outcome.error)
+    const error = memory ?? outcome.error
+    throw Object.assign(new Error(error.message), { name: error.name })
+  }
+  return outcome.value
+}
+
+/** Ends an extension the host had to stop (memory, CPU); the node decides whether to restart it. */
+function stop (entry: Running, error: WireError): void {
+  if (entry.stopped != null) return
+  entry.stopped = error
+  running.delete(entry.spec.ext)
+  if (!entry.isolate.isDisposed) entry.isolate.dispose()
+  send({ type: 'crashed', ext: entry.spec.ext, error })
+}
+
+function unload (ext: string): void {
+  const entry = running.get(ext)
+  if (entry == null) return
+  running.delete(ext)
+  entry.stopped = { name: 'ExtensionUnloadedError', message: `extension ${ext} was unloaded` }
+  if (!entry.isolate.isDisposed) entry.isolate.dispose()
+}
+
+function watchdog (): void {
+  for (const entry of running.values()) {
+    if (entry.isolate.isDisposed) {
+      stop(entry, { name: 'MemoryQuotaExceededError', message: 'the isolate was disposed by V8' })
+      continue
+    }
+    const now = entry.isolate.cpuTime
+    entry.cpu.debit(Number(now - entry.lastCpuNs) / NS_PER_MS)
+    entry.lastCpuNs = now
+    if (entry.cpu.tokens < 0) {
+      stop(entry, { name: 'CpuQuotaExceededError', message: `used more than ${entry.spec.cpuPercent} % of a core beyond a ${entry.spec.cpuBurstMs} ms burst` })
+    }
+  }
+}
+
+async function handle (message: ToHost): Promise<void> {
+  if (message.type === 'capability-reply') {
+    const resolve = pendingCapability.get(message.id)
+    pendingCapability.delete(message.id)
+    resolve?.(message.outcome)
+    return
+  }
+  let outcome: Outcome
+  try {
+    if (message.type === 'load') outcome = { ok: true, value: await load(message.spec) }
+    else if (message.type === 'call') outcome = { ok: true, value: await call(message.ext, message.method, message.args) }
+    else { unload(message.ext); outcome = { ok: true, value: undefined } }
+  } catch (err) {
+    outcome = { ok: false, error: toWire(err) }
+  }
+  send({ type: 'reply', id: message.id, outcome })
+}
+
+function requiredEnv (name: string): string {
+  const value = process.env[name]
+  if (value == null) throw new Error(`${name} is not set; the extension host is started by the node`)
+  return value
+}
+
+process.on('message', (message: ToHost) => { void handle(message) })
+process.on('disconnect', () => { process.exit(0) })
+setInterval(watchdog, WATCHDOG_INTERVAL_MS)
+send({ type: 'ready' })

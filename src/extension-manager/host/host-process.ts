@@ -1,0 +1,141 @@
+import { fork } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { logger } from '@libp2p/logger'
+import { ExtensionHostUnavailableError } from '../errors.ts'
+import type { FromHost, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
+import type { ChildProcess } from 'node:child_process'
+
+const log = logger('hypermesh:extension-manager:host')
+
+/** How long the host process may take to start before the node gives up on it. */
+export const HOST_START_TIMEOUT_MS = 10_000
+
+export interface HostCallbacks {
+  /** A capability call from inside an isolate; the node decides it and returns the outcome. */
+  onCapability: (ext: string, capability: string, operation: string, args: unknown[]) => Promise<Outcome>
+  /** The host stopped an extension (memory, CPU). */
+  onCrash: (ext: string, error: WireError) => void
+  /** The host process itself ended. */
+  onExit: (reason: string) => void
+}
+
+const here = dirname(fileURLToPath(import.meta.url))
+const require = createRequire(import.meta.url)
+
+/**
+ * The node's side of the extension host process: starts it under the permission model, and
+ * turns IPC messages into promises. Everything the process may read is listed here.
+ */
+export class HostProcess {
+  readonly #child: ChildProcess
+  readonly #pending = new Map<number, { resolve: (outcome: Outcome) => void }>()
+  readonly #callbacks: HostCallbacks
+  #nextId = 0
+  #exited?: string
+
+  private constructor (child: ChildProcess, callbacks: HostCallbacks) {
+    this.#child = child
+    this.#callbacks = callbacks
+  }
+
+  static async start (callbacks: HostCallbacks): Promise<HostProcess> {
+    const ivmPath = require.resolve('isolated-vm')
+    const gypBuildDir = dirname(createRequire(ivmPath).resolve('node-gyp-build'))
+    const areaDir = dirname(here)
+    const child = fork(join(here, 'extension-host.ts'), [], {
+      execArgv: [
+        '--no-node-snapshot',
+        '--permission',
+        '--allow-addons',
+        `--allow-fs-read=${areaDir}/`,
+        `--allow-fs-read=${dirname(ivmPath)}/`,
+        `--allow-fs-read=${gypBuildDir}/`,
+        // isolated-vm's loader probes this file to choose between its glibc and musl builds
+        '--allow-fs-read=/etc/alpine-release',
+        '--disable-warning=SecurityWarning'
+      ],
+      env: { HYPERMESH_IVM_PATH: ivmPath },
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+    })
+    const host = new HostProcess(child, callbacks)
+    await host.#ready()
+    return host
+  }
+
+  get pid (): number | undefined {
+    return this.#child.pid
+  }
+
+  get alive (): boolean {
+    return this.#exited == null
+  }
+
+  async load (spec: LoadSpec): Promise<{ exports: string[] }> {
+    return await this.#request({ type: 'load', id: 0, spec }) as { exports: string[] }
+  }
+
+  async call (ext: string, method: string, args: unknown[]): Promise<unknown> {
+    return await this.#request({ type: 'call', id: 0, ext, method, args })
+  }
+
+  async unload (ext: string): Promise<void> {
+    if (this.#exited != null) return
+    await this.#request({ type: 'unload', id: 0, ext })
+  }
+
+  /** Ends the host process (and every isolate in it). */
+  async stop (): Promise<void> {
+    if (this.#exited != null) return
+    const exited = new Promise(resolve => this.#child.once('exit', resolve))
+    this.#child.kill('SIGKILL')
+    await exited
+  }
+
+  async #request (message: ToHost): Promise<unknown> {
+    if (this.#exited != null) throw new ExtensionHostUnavailableError(this.#exited)
+    const id = this.#nextId++
+    const outcome = await new Promise<Outcome>(resolve => {
+      this.#pending.set(id, { resolve })
+      this.#child.send({ ...message, id })
+    })
+    if (outcome.ok) return outcome.value
+    throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name, wire: outcome.error })
+  }
+
+  async #ready (): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new ExtensionHostUnavailableError('it did not start in time')) }, HOST_START_TIMEOUT_MS)
+      this.#child.once('error', reject)
+      this.#child.on('exit', (code, signal) => {
+        clearTimeout(timer)
+        this.#exited = `exited with ${signal ?? code}`
+        log('host process %s', this.#exited)
+        for (const { resolve: settle } of this.#pending.values()) {
+          settle({ ok: false, error: { name: 'ExtensionCrashedError', message: `the extension host ${this.#exited}` } })
+        }
+        this.#pending.clear()
+        reject(new ExtensionHostUnavailableError(this.#exited))
+        this.#callbacks.onExit(this.#exited)
+      })
+      this.#child.on('message', (message: FromHost) => {
+        if (message.type === 'ready') { clearTimeout(timer); resolve() } else this.#dispatch(message)
+      })
+    })
+  }
+
+  #dispatch (message: Exclude<FromHost, { type: 'ready' }>): void {
+    if (message.type === 'reply') {
+      const pending = this.#pending.get(message.id)
+      this.#pending.delete(message.id)
+      pending?.resolve(message.outcome)
+    } else if (message.type === 'crashed') {
+      this.#callbacks.onCrash(message.ext, message.error)
+    } else {
+      void this.#callbacks.onCapability(message.ext, message.capability, message.operation, message.args)
+        .then(outcome => { if (this.#exited == null) this.#child.send({ type: 'capability-reply', id: message.id, outcome } satisfies ToHost) })
+    }
+  }
+}

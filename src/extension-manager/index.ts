@@ -1,0 +1,74 @@
+/**
+ * Extension manager: packages become extensions that a node loads, runs and unloads safely.
+ *
+ * ## Design
+ * **The node never runs package code itself.** It starts one extension host: a child process
+ * (`node --no-node-snapshot --permission --allow-addons --allow-fs-read=<its own code,
+ * isolated-vm>`) that runs one isolated-vm isolate per extension. Two walls:
+ * 1. the isolate: package code sees only `globalThis.hm`, built from one host reference; no
+ *    `require`/`import` (module imports are refused), no fs, sockets, timers or processes;
+ * 2. the permission model on the host process: should an isolate escape, the process can read
+ *    only its own code and cannot write files, spawn processes or start workers. (It does not
+ *    stop sockets, which is why capability calls are decided in the node, not the host.)
+ *
+ * **Capabilities are host-side functions.** `hm.call(capability, operation, …args)` crosses to
+ * the host process, then over IPC to the node, where CapabilityRouter checks the grant (fixed at
+ * activation: requested ∩ policy ∩ certificate scope, decided by grantCapabilities alone), then
+ * the quota, then runs the provider. Storage and Log reach only the extension's own data and need
+ * no grant.
+ *
+ * **Quotas are counted where they cannot be dodged:**
+ * - memory (heap incl. ArrayBuffers): the isolate's `memoryLimit` (host process);
+ * - CPU: `timeout` per synchronous run, plus a watchdog that reads each isolate's `cpuTime` every
+ *   10 ms into a token bucket (rate = cpuPercent of a core, capacity = cpuBurstMs) and disposes an
+ *   isolate in debt — this catches loops that start after an `await`, where `timeout` no longer
+ *   applies (host process);
+ * - storage: byte accounting of key + value, written in the same LevelDB batch as the data (node);
+ * - network: a token bucket of bytes/s in front of the NetworkSink (node);
+ * - concurrent operations: a refusing semaphore for calls into the extension and another for
+ *   capability calls out of it; the one past the limit gets ConcurrencyQuotaExceededError (node).
+ *
+ * **Lifecycle**: discover (schema, content root, signature via SignatureVerifier, host range) →
+ * load (semver dependency order, grants, quotas, isolate) → initialize(config, exported state)
+ * → registerAssets (forwarding handlers in the AssetManager) → operate (`call`, asset operations)
+ * → shutdown (exportState persisted, shutdown hook, isolate disposed, registry updated).
+ * Discovered extensions load lazily on first call or first asset operation on a type they
+ * provide. Hot reload hands the exported state to the new version and restores the old one if
+ * the new one fails. An extension stopped by a quota or a host crash is restarted with
+ * exponential backoff from its last exported state; after `maxRestarts` it is marked failed.
+ * Every step is an event (`extension:*`) on the manager.
+ *
+ * An extension is an ES module (manifest `entry`) exporting optional hooks — initialize,
+ * registerAssets, exportState, shutdown — asset handlers (createAsset, getAsset, updateAsset,
+ * deleteAsset, invokeAsset) and request handlers; see extensions/hello.
+ *
+ * @packageDocumentation
+ */
+export { ExtensionManager, HOST_VERSION, LIFECYCLE_TIMEOUT_MS, NETWORK_BURST_SECONDS, CRITICAL_LIBRARY_METHODS } from './extension-manager.ts'
+export type { ExtensionManagerConfig, CallOptions } from './extension-manager.ts'
+export { assetLibrary } from './asset-library.ts'
+export { grantCapabilities, isCapability, DEFAULT_POLICY } from './capabilities.ts'
+export type { CapabilityPolicy, Grant, GrantSubject } from './capabilities.ts'
+export { resolveLoadOrder, dependentsOf } from './dependencies.ts'
+export { discoverExtensions, inspectPackage } from './discovery.ts'
+export type { DiscoveredExtension, DiscoveryResult, InspectOptions } from './discovery.ts'
+export { readPackageDir, MANIFEST_FILE } from './package-dir.ts'
+export type { PackageDir } from './package-dir.ts'
+export { manifestForFiles, contentRootOf, isPackageMetaFile } from './content-check.ts'
+export { DEFAULT_QUOTAS, MIN_MEMORY_BYTES, resolveQuotas } from './quotas.ts'
+export type { ExtensionQuotas } from './quotas.ts'
+export { DEFAULT_RESTART_POLICY, restartDelay } from './restart-policy.ts'
+export type { RestartPolicy } from './restart-policy.ts'
+export { SELF_SERVICES } from './capability-router.ts'
+export type { CapabilityProvider, CapabilityOperation, NetworkSink, Activation } from './capability-router.ts'
+export { ASSET_METHODS } from './asset-bridge.ts'
+export type { AssetTypeRegistration } from './asset-bridge.ts'
+export { TokenBucket } from './token-bucket.ts'
+export { Semaphore } from './semaphore.ts'
+export { LIFECYCLE_METHODS } from './types.ts'
+export type {
+  HyperMeshExtension, AssetLibraryExtension, PackageFilter, ExtensionInfo, ExtensionState,
+  ExtensionEventType, ExtensionEventDetail
+} from './types.ts'
+export type { SignatureVerifier, ProofVerifier, PublisherInfo } from './verifiers.ts'
+export * from './errors.ts'
