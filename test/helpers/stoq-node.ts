@@ -23,7 +23,7 @@ export interface StoqNode {
 }
 
 /** A bare libp2p node (TCP + QUIC on 127.0.0.1, Noise, Yamux) with a chunk store and STOQ; nothing else. */
-export async function createStoqNode (options: { dir?: string, init?: Omit<StoqInit, 'store'> } = {}): Promise<StoqNode> {
+export async function createStoqNode (options: { dir?: string, init?: Omit<StoqInit, 'store'>, wrapStore?: (store: ChunkStore) => ChunkStore } = {}): Promise<StoqNode> {
   const dir = options.dir ?? await mkdtemp(join(tmpdir(), 'hm-stoq-'))
   const store = await createStore({ dir: join(dir, 'store') })
   const node = await createLibp2p({
@@ -31,7 +31,7 @@ export async function createStoqNode (options: { dir?: string, init?: Omit<StoqI
     transports: [tcp(), quic()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services: { stoq: stoq({ store, ...options.init }) }
+    services: { stoq: stoq({ ...options.init, store: options.wrapStore?.(store) ?? store }) }
   })
   const addr = (transport: 'tcp' | 'quic'): string => {
     const a = node.getMultiaddrs().map(m => m.toString()).find(s => transport === 'tcp' ? s.includes('/tcp/') : s.includes('/quic-v1'))
