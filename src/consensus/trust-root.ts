@@ -4,12 +4,12 @@ import { paramsFor } from './params.ts'
 import type { ConsensusParams, ProfileName } from './params.ts'
 
 /**
- * What consensus needs from the mesh's trust root. Structurally a subset of the TrustChain
- * area's trust root (plus its `id`), so this area does not import that code.
+ * What consensus needs from the mesh's trust root: structurally a subset of the trust area's
+ * signed mesh-root body, so that body can be passed as is and this area imports none of it.
  */
 export interface ConsensusTrustRoot {
-  /** The trust root's id, hashed into every context and certificate. */
-  id: string
+  /** The mesh's id, hashed into every context, beacon and certificate. */
+  meshId: string
   validators: Array<{ peerId: string, weight: number }>
   /** Least total validator weight a certificate or beacon needs; must exceed 2/3 of all weight. */
   threshold: number
@@ -39,7 +39,7 @@ export function prepareTrustRoot (root: ConsensusTrustRoot | PreparedTrustRoot):
   if ('weights' in root) return root
   const cached = prepared.get(root)
   if (cached != null) return cached
-  if (typeof root.id !== 'string' || root.id.length === 0) fail('trust root id missing')
+  if (typeof root.meshId !== 'string' || root.meshId.length === 0) fail('mesh id missing')
   const params = paramsFor(root.consensus?.profile)
   const weights = new Map<string, number>()
   for (const { peerId, weight } of root.validators ?? []) {
@@ -58,7 +58,7 @@ export function prepareTrustRoot (root: ConsensusTrustRoot | PreparedTrustRoot):
     if (!Number.isSafeInteger(amount) || amount < 0) fail(`stake of ${peerId} is ${amount}`)
     allocations.set(peerId, (allocations.get(peerId) ?? 0) + amount)
   }
-  const result: PreparedTrustRoot = { id: root.id, params, weights, threshold: root.threshold, totalWeight, allocations }
+  const result: PreparedTrustRoot = { id: root.meshId, params, weights, threshold: root.threshold, totalWeight, allocations }
   prepared.set(root, result)
   return result
 }

@@ -46,7 +46,7 @@ export async function makeMesh (profile: ProfileName = 'test', now = START + 30_
   const validators = await Promise.all(Array.from({ length: VALIDATORS }, async (_, i) => keyFor(`validator-${i}`)))
   const [node, other, poor] = await Promise.all([keyFor('node'), keyFor('other'), keyFor('poor')])
   const root: ConsensusTrustRoot = {
-    id: 'fixture-mesh-root',
+    meshId: 'fixture-mesh',
     validators: validators.map(v => ({ peerId: v.publicKey.toString(), weight: 1 })),
     threshold: THRESHOLD,
     stake: [
@@ -60,7 +60,7 @@ export async function makeMesh (profile: ProfileName = 'test', now = START + 30_
 }
 
 export async function beaconShares (mesh: Mesh, epoch = mesh.epoch, signers = mesh.validators.slice(0, THRESHOLD)): Promise<SignatureShare[]> {
-  return Promise.all(signers.map(async v => signBeaconShare(v, mesh.root.id, epoch)))
+  return Promise.all(signers.map(async v => signBeaconShare(v, mesh.root.meshId, epoch)))
 }
 
 const plots = new Map<string, Promise<Plot>>()
@@ -95,7 +95,7 @@ export async function stakeCertificate (mesh: Mesh, key: PrivateKey, plot: Plot,
     plotRoot: options.plotRoot ?? plot.root,
     notBefore: options.notBefore ?? mesh.now - 60_000,
     notAfter: options.notAfter ?? mesh.now + 3_600_000,
-    trustRootId: mesh.root.id,
+    trustRootId: mesh.root.meshId,
     paramsId: params.id
   }
   const signatures = await Promise.all((options.signers ?? mesh.validators.slice(0, THRESHOLD)).map(async v => signStakeCertificate(v, body)))
