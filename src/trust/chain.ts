@@ -74,8 +74,10 @@ export function buildPath (presented: readonly TrustCertificate[], context: Chai
       path.push(byPresented.issuer)
       continue
     }
-    if (byAnchor.nameMatched || byPresented.nameMatched) throw new BadSignatureError(`the signature on ${current.subject} does not verify with its issuer ${current.issuer}`)
-    throw new UnknownRootError(`no trusted anchor issued ${current.subject} (issuer ${current.issuer})`)
+    // a presented issuer that does not verify means the chain was altered; an anchor's name
+    // without its key means the chain comes from another root that reuses the name
+    if (byPresented.nameMatched) throw new BadSignatureError(`the signature on ${current.subject} does not verify with its issuer ${current.issuer}`)
+    throw new UnknownRootError(`no trusted anchor issued ${current.subject} (issuer ${current.issuer}${byAnchor.nameMatched ? ', an anchor has that name but not that key' : ''})`)
   }
 }
 
