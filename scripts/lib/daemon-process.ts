@@ -128,3 +128,20 @@ export function quicAddr (d: DaemonProcess): string {
   if (a == null) throw new Error('no QUIC address')
   return a
 }
+
+/**
+ * Calls a streamed (NDJSON) control-API route: collects the progress lines and returns the final
+ * `{result}` or `{error}` line with them.
+ */
+export async function streamRequest (d: DaemonProcess, path: string, body: unknown): Promise<{ status: number, lines: any[], result?: any, error?: any }> {
+  const res = await fetch(d.api + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${d.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  })
+  const text = await res.text()
+  if (!res.ok) return { status: res.status, lines: [], error: JSON.parse(text) }
+  const lines = text.split('\n').filter(l => l.trim() !== '').map(l => JSON.parse(l))
+  const last = lines[lines.length - 1] ?? {}
+  return { status: res.status, lines: lines.slice(0, -1), result: last.result, error: last.error }
+}

@@ -1,15 +1,25 @@
 import { logger } from '@libp2p/logger'
 import type { FastifyInstance } from 'fastify'
-import { createNode, readApiToken, removeApiFile, writeApiFile } from '../node/index.ts'
+import { createNode, dataDirPaths, readApiToken, removeApiFile, writeApiFile } from '../node/index.ts'
+import { createStore } from '../store/index.ts'
+import type { ChunkStore } from '../store/index.ts'
+import { stoq } from '../transfer/index.ts'
+import type { Stoq } from '../transfer/index.ts'
 import type { Config, HyperMeshNode } from '../node/index.ts'
 import { createApiServer } from './server.ts'
 import { dhtRoutes } from './routes/dht.ts'
 import { nodeRoutes } from './routes/node.ts'
+import { transferRoutes } from './routes/transfer.ts'
 
 const log = logger('hypermesh:daemon')
 
+export interface DaemonServices extends Record<string, unknown> {
+  stoq: Stoq
+}
+
 export interface Daemon {
-  node: HyperMeshNode<any>
+  node: HyperMeshNode<DaemonServices>
+  store: ChunkStore
   api: FastifyInstance
   /** The control API's base URL, e.g. http://127.0.0.1:5201 */
   url: string
@@ -24,7 +34,14 @@ export interface Daemon {
  */
 export async function startDaemon (config: Config): Promise<Daemon> {
   const token = await readApiToken(config.dataDir)
-  const node = await createNode(config)
+  let store!: ChunkStore
+  const node = await createNode<DaemonServices>(config, {
+    // the chunk store opens after the data dir's lock is held, so a busy data dir fails cleanly
+    services: async () => {
+      store = await createStore({ dir: dataDirPaths(config.dataDir).store, quota: config.store.quotaBytes })
+      return { services: { stoq: stoq({ store }) }, close: async () => store.close() }
+    }
+  })
   const api = createApiServer({ token, bodyLimit: config.api.bodyLimit })
   let resolveStopped!: () => void
   const stopped = new Promise<void>(resolve => { resolveStopped = resolve })
@@ -43,6 +60,7 @@ export async function startDaemon (config: Config): Promise<Daemon> {
 
   nodeRoutes(api, { node, shutdown: () => { stop().catch(err => log.error('stop: %e', err)) } })
   dhtRoutes(api, { node })
+  transferRoutes(api, { store, stoq: node.libp2p.services.stoq })
 
   try {
     await node.start()
@@ -57,5 +75,5 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   const url = `http://${config.api.host}:${port}`
   await writeApiFile(config.dataDir, { url, pid: process.pid, peerId: node.peerId })
   log('control API on %s', url)
-  return { node, api, url, stopped, stop }
+  return { node, store, api, url, stopped, stop }
 }

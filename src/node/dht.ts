@@ -87,3 +87,4 @@ export async function dhtGetLocal (datastore: Datastore, key: Uint8Array): Promi
     throw err
   }
 }
+

@@ -14,7 +14,7 @@ export {
 } from './files.ts'
 export type { ApiFile } from './files.ts'
 export { createNode } from './node.ts'
-export type { HyperMeshNode, CreateNodeInit } from './node.ts'
+export type { HyperMeshNode, CreateNodeInit, ServiceFactories } from './node.ts'
 export { buildLibp2p, joinMesh } from './create-node.ts'
 export type { HyperMeshLibp2p, CoreServices } from './create-node.ts'
 export { dhtPut, dhtGet, dhtGetLocal, DhtPutRejectedError, DhtValueNotFoundError } from './dht.ts'

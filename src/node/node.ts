@@ -27,10 +27,17 @@ export interface HyperMeshNode<S extends ServiceMap = ServiceMap> {
   getTestValue: (name: string, options?: OperationOptions & { local?: boolean }) => Promise<Uint8Array>
 }
 
+export type ServiceFactories<S extends ServiceMap> = { [K in keyof S]: (components: any) => S[K] }
+
 export interface CreateNodeInit<S extends ServiceMap = ServiceMap> {
   validators?: Validators
   selectors?: Selectors
-  services?: { [K in keyof S]: (components: any) => S[K] }
+  /**
+   * More libp2p services. Given as a function, it runs after the data dir's lock is taken, so
+   * services may open their own files in the data dir (the chunk store) without racing another
+   * daemon; `close` hooks run after libp2p stops, in reverse order.
+   */
+  services?: ServiceFactories<S> | ((datastore: LevelDatastore) => Promise<{ services: ServiceFactories<S>, close?: () => Promise<void> }>)
 }
 
 /**
@@ -41,10 +48,18 @@ export interface CreateNodeInit<S extends ServiceMap = ServiceMap> {
 export async function createNode<S extends ServiceMap = ServiceMap> (config: Config, init: CreateNodeInit<S> = {}): Promise<HyperMeshNode<S>> {
   const datastore = await openDatastore(config.dataDir)
   let libp2p: HyperMeshLibp2p<S>
+  let closeServices: (() => Promise<void>) | undefined
   try {
     const privateKey = await loadIdentity(config.dataDir)
-    libp2p = await buildLibp2p<S>({ config, privateKey, datastore, ...init })
+    let services = init.services as ServiceFactories<S> | undefined
+    if (typeof init.services === 'function') {
+      const prepared = await init.services(datastore)
+      services = prepared.services
+      closeServices = prepared.close
+    }
+    libp2p = await buildLibp2p<S>({ config, privateKey, datastore, validators: init.validators, selectors: init.selectors, services })
   } catch (err) {
+    await closeServices?.().catch(() => {})
     await datastore.close()
     throw err
   }
@@ -65,6 +80,7 @@ export async function createNode<S extends ServiceMap = ServiceMap> (config: Con
       if (stopped) return
       stopped = true
       await libp2p.stop()
+      await closeServices?.()
       await datastore.close()
       log('stopped')
     },

@@ -11,6 +11,7 @@ import type { Manifest } from '../package/index.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import type { OperationOptions } from '../util/progress.ts'
 import { HyperMeshError } from '../util/errors.ts'
+import { providerKey } from '../util/provider-key.ts'
 import {
   DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_FIND_PROVIDERS_TIMEOUT_MS, DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_MAX_PROVIDERS,
   DEFAULT_MAX_STREAMS_PER_PEER, DEFAULT_STALL_TIMEOUT_MS, DEFAULT_WINDOW, MAX_INBOUND_STREAMS, MAX_IN_FLIGHT, MAX_OUTBOUND_STREAMS,
@@ -146,7 +147,8 @@ export class Stoq implements Startable {
   /** Announces in the DHT that this node provides `cid`. */
   async provide (cid: CID | string, options: AbortOptions = {}): Promise<void> {
     if (this.components.contentRouting === undefined) throw new NoContentRoutingError()
-    await this.components.contentRouting.provide(typeof cid === 'string' ? CID.parse(cid) : cid, options)
+    // provider records live under a sha2-256 key: kad-dht cannot carry BLAKE3 keys (see providerKey)
+    await this.components.contentRouting.provide(providerKey(typeof cid === 'string' ? CID.parse(cid) : cid), options)
   }
 
   /**
@@ -321,7 +323,7 @@ class SessionPool {
     const out: Array<PeerId | Multiaddr[]> = []
     const signal = AbortSignal.any([AbortSignal.timeout(this.init.findProvidersTimeoutMs ?? DEFAULT_FIND_PROVIDERS_TIMEOUT_MS), this.signal])
     try {
-      for await (const p of components.contentRouting.findProviders(this.cid, { signal })) {
+      for await (const p of components.contentRouting.findProviders(providerKey(this.cid), { signal })) {
         if (p.id.equals(components.peerId) || this.stoq.isPenalised(p.id.toString())) continue
         out.push(p.multiaddrs.length > 0 ? p.multiaddrs.map(a => a.getComponents().some(c => c.name === 'p2p') ? a : a.encapsulate(`/p2p/${p.id.toString()}`)) : p.id)
         // ask a few more than we will use: some will be unreachable

@@ -5,3 +5,4 @@
 export * from './errors.ts'
 export * from './abort.ts'
 export * from './progress.ts'
+export * from './provider-key.ts'
