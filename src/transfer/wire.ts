@@ -58,6 +58,8 @@ export function decodeBody (body: Uint8Array): Message {
   if (h === null || typeof h !== 'object' || !Number.isSafeInteger(h.id) || h.id < 0) throw new ProtocolViolationError('header without a valid id')
   if (h.t === MSG_GET && h.cid instanceof Uint8Array && payload.length === 0) return { t: MSG_GET, id: h.id, cid: h.cid }
   if (h.t === MSG_BLOCK) return { t: MSG_BLOCK, id: h.id, data: payload }
-  if (h.t === MSG_ERROR && Number.isSafeInteger(h.code) && payload.length === 0) return { t: MSG_ERROR, id: h.id, code: h.code, msg: typeof h.msg === 'string' ? h.msg : undefined }
+  if (h.t === MSG_ERROR && Number.isSafeInteger(h.code) && payload.length === 0) {
+    return typeof h.msg === 'string' ? { t: MSG_ERROR, id: h.id, code: h.code, msg: h.msg } : { t: MSG_ERROR, id: h.id, code: h.code }
+  }
   throw new ProtocolViolationError(`unknown or malformed message type ${String(h.t)}`)
 }

@@ -1,0 +1,55 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { encode } from 'cborg'
+import { varint } from 'multiformats'
+import { CID } from '../../src/package/index.ts'
+import { encodeFrame, decodeBody, MSG_GET, MSG_BLOCK, MSG_ERROR } from '../../src/transfer/wire.ts'
+import type { Message } from '../../src/transfer/wire.ts'
+
+const vectors = JSON.parse(readFileSync(new URL('../../protocols/stoq/vectors/frames.json', import.meta.url), 'utf8'))
+
+function toMessage (m: any): Message {
+  if (m.t === MSG_GET) return { t: MSG_GET, id: m.id, cid: CID.parse(m.cid).bytes }
+  if (m.t === MSG_BLOCK) return { t: MSG_BLOCK, id: m.id, data: Buffer.from(m.payloadHex, 'hex') }
+  return m.msg === undefined ? { t: MSG_ERROR, id: m.id, code: m.code } : { t: MSG_ERROR, id: m.id, code: m.code, msg: m.msg }
+}
+
+/** Strips the frame's length prefix, checking it matches. */
+function body (frame: Uint8Array): Uint8Array {
+  const [len, off] = varint.decode(frame)
+  assert.equal(frame.length - off, len)
+  return frame.subarray(off)
+}
+
+describe('STOQ wire format', () => {
+  for (const v of vectors.frames) {
+    it(`encodes and decodes the golden frame "${v.name}"`, () => {
+      const msg = toMessage(v.message)
+      const frame = Buffer.concat(encodeFrame(msg))
+      assert.equal(frame.toString('hex'), v.hex)
+      const decoded = decodeBody(body(frame))
+      assert.deepEqual({ ...decoded, ...(decoded.t === MSG_BLOCK ? { data: Buffer.from(decoded.data) } : {}), ...(decoded.t === MSG_GET ? { cid: Buffer.from(decoded.cid) } : {}) },
+        { ...msg, ...(msg.t === MSG_BLOCK ? { data: Buffer.from(msg.data) } : {}), ...(msg.t === MSG_GET ? { cid: Buffer.from(msg.cid) } : {}) })
+    })
+  }
+
+  it('ignores unknown header fields (forward compatibility)', () => {
+    const header = encode({ t: 2, id: 1, code: 1, future: 'x' })
+    const b = Buffer.concat([Uint8Array.of(header.length), header])
+    assert.deepEqual(decodeBody(b), { t: 2, id: 1, code: 1 })
+  })
+
+  const bad: Array<[string, Uint8Array]> = [
+    ['unknown message type', (() => { const h = encode({ t: 9, id: 1 }); return Buffer.concat([Uint8Array.of(h.length), h]) })()],
+    ['missing id', (() => { const h = encode({ t: 0, cid: new Uint8Array(4) }); return Buffer.concat([Uint8Array.of(h.length), h]) })()],
+    ['header longer than the body', Uint8Array.of(50, 0xa0)],
+    ['header not CBOR', Uint8Array.of(1, 0xff)],
+    ['GET with a payload', (() => { const h = encode({ t: 0, id: 1, cid: new Uint8Array(4) }); return Buffer.concat([Uint8Array.of(h.length), h, Uint8Array.of(1)]) })()]
+  ]
+  for (const [what, bytes] of bad) {
+    it(`refuses ${what}`, () => {
+      assert.throws(() => decodeBody(bytes), { name: 'ProtocolViolationError' })
+    })
+  }
+})
