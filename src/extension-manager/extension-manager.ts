@@ -155,7 +155,10 @@ export class ExtensionManager extends EventTarget {
       if (this.#entries.get(id)?.state === 'running') await this.#deactivate(this.#entries.get(id)!, 'unloaded')
     }
     this.#stopped = true
-    for (const entry of this.#entries.values()) clearTimeout(entry.restartTimer)
+    for (const [id, entry] of this.#entries) {
+      clearTimeout(entry.restartTimer)
+      this.#assets.unregisterHandlers(id)
+    }
     await this.#host?.stop()
     if (this.#config.db == null) await this.#db?.close()
   }

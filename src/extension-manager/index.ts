@@ -71,4 +71,5 @@ export type {
   ExtensionEventType, ExtensionEventDetail
 } from './types.ts'
 export type { SignatureVerifier, ProofVerifier, PublisherInfo } from './verifiers.ts'
+export { trustChainVerifier, SIGNATURE_FILE, VERIFIED_TRUST_LEVEL } from './trust-verifier.ts'
 export * from './errors.ts'
