@@ -22,3 +22,4 @@ export * from './constants.ts'
 export function stoq (init: StoqInit): (components: StoqComponents) => Stoq {
   return (components) => new Stoq(components, init)
 }
+export { fastNoiseCrypto } from './noise-crypto.ts'

@@ -9,7 +9,7 @@ import type { Libp2p } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
 import { createStore } from '../../src/store/index.ts'
 import type { ChunkStore } from '../../src/store/index.ts'
-import { stoq } from '../../src/transfer/index.ts'
+import { stoq, fastNoiseCrypto } from '../../src/transfer/index.ts'
 import type { Stoq, StoqInit } from '../../src/transfer/index.ts'
 
 export interface StoqNode {
@@ -23,13 +23,13 @@ export interface StoqNode {
 }
 
 /** A bare libp2p node (TCP + QUIC on 127.0.0.1, Noise, Yamux) with a chunk store and STOQ; nothing else. */
-export async function createStoqNode (options: { dir?: string, init?: Omit<StoqInit, 'store'>, wrapStore?: (store: ChunkStore) => ChunkStore } = {}): Promise<StoqNode> {
+export async function createStoqNode (options: { dir?: string, init?: Omit<StoqInit, 'store'>, wrapStore?: (store: ChunkStore) => ChunkStore, noiseFix?: boolean } = {}): Promise<StoqNode> {
   const dir = options.dir ?? await mkdtemp(join(tmpdir(), 'hm-stoq-'))
   const store = await createStore({ dir: join(dir, 'store') })
   const node = await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/quic-v1'] },
     transports: [tcp(), quic()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(options.noiseFix === true ? { crypto: fastNoiseCrypto } : {})],
     streamMuxers: [yamux()],
     services: { stoq: stoq({ ...options.init, store: options.wrapStore?.(store) ?? store }) }
   })

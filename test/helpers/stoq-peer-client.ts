@@ -16,7 +16,7 @@ export interface PeerProcess {
 }
 
 /** Spawns test/helpers/stoq-peer.ts as a separate Node process and waits until it listens. */
-export async function spawnPeer (init: { dir: string, stoq?: Record<string, unknown> }): Promise<PeerProcess> {
+export async function spawnPeer (init: { dir: string, stoq?: Record<string, unknown>, noiseFix?: boolean }): Promise<PeerProcess> {
   const child = spawn(process.execPath, [PEER_SCRIPT, JSON.stringify(init)], { stdio: ['pipe', 'pipe', 'inherit'] })
   const waiting = new Map<number, { resolve: (v: any) => void, reject: (e: Error) => void, onProgress?: (p: any) => void }>()
   let nextId = 1

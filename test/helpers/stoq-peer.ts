@@ -36,7 +36,7 @@ const wrap = (store: ChunkStore): ChunkStore => new Proxy(store, {
   }
 })
 
-const peer = await createStoqNode({ dir: init.dir, init: init.stoq ?? {}, wrapStore: wrap })
+const peer = await createStoqNode({ dir: init.dir, init: init.stoq ?? {}, wrapStore: wrap, noiseFix: init.noiseFix === true })
 const send = (msg: unknown): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
 send({ ready: true, peerId: peer.node.peerId.toString(), addrs: { tcp: peer.addr('tcp'), quic: peer.addr('quic') } })
 
@@ -63,7 +63,7 @@ const commands: Record<string, (req: any) => Promise<unknown>> = {
     await peer.store.put(cid, bytes)
     return { cid: cid.toString() }
   },
-  stats: async () => ({ served: peer.stoq.provider.served, bytesServed: peer.stoq.provider.bytesServed, rss: process.memoryUsage().rss, cpu: process.cpuUsage() }),
+  stats: async () => ({ served: peer.stoq.provider.served, bytesServed: peer.stoq.provider.bytesServed, rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024, cpu: process.cpuUsage() }),
   exit: async () => {
     await peer.stop()
     setImmediate(() => process.exit(0))
