@@ -5,6 +5,7 @@ import { fingerprint } from './fingerprint.ts'
 import { CODE_SIGNING_OID, decodeNodeBinding, decodeScope, NODE_OID, SCOPE_OID } from './extensions.ts'
 import type { NodeBinding, Scope } from './extensions.ts'
 import { MalformedTrustDataError } from './errors.ts'
+import { assertSignedFrame } from './der.ts'
 import { HyperMeshError } from '../util/errors.ts'
 
 /**
@@ -95,6 +96,7 @@ export function parseCertificate (input: string | Uint8Array): TrustCertificate 
 }
 
 function parseUncached (der: Uint8Array, fp: string): TrustCertificate {
+  assertSignedFrame(der, MAX_CERTIFICATE_BYTES)
   const native = new X509Certificate(der)
   const cert = new x509.X509Certificate(der)
   // a re-encoding that differs from the input would mean the two parsers disagree on the bytes
@@ -151,6 +153,12 @@ function parseUncached (der: Uint8Array, fp: string): TrustCertificate {
     publicKey: native.publicKey,
     native
   }
+}
+
+/** True when `pem` is exactly one certificate in the spelling derToPem writes (64-column base64, LF). */
+export function isCanonicalPem (pem: string): boolean {
+  const list = pemToDerList(pem)
+  return list.length === 1 && derToPem(list[0]) === pem
 }
 
 /** Parses every certificate of a PEM bundle, leaf first as written. */

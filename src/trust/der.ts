@@ -7,6 +7,7 @@ import { MalformedTrustDataError } from './errors.ts'
  */
 
 export const TAG_INTEGER = 0x02
+export const TAG_BIT_STRING = 0x03
 export const TAG_UTF8_STRING = 0x0c
 export const TAG_SEQUENCE = 0x30
 
@@ -52,7 +53,7 @@ export function encodeInteger (value: bigint): Uint8Array {
 }
 
 /** Reads one TLV at `offset`; returns it and the offset after it. */
-export function decodeTlv (bytes: Uint8Array, offset = 0): { node: DerNode, end: number } {
+export function decodeTlv (bytes: Uint8Array, offset = 0, maxLength = MAX_DER_LENGTH): { node: DerNode, end: number } {
   const fail = (why: string): never => { throw new MalformedTrustDataError(`DER: ${why} at offset ${offset}`) }
   if (offset + 2 > bytes.length) fail('truncated header')
   const tag = bytes[offset]
@@ -67,7 +68,7 @@ export function decodeTlv (bytes: Uint8Array, offset = 0): { node: DerNode, end:
     if (bytes[pos] === 0 || length < 0x80) fail('non-minimal length')
     pos += count
   }
-  if (length > MAX_DER_LENGTH) fail('value too long')
+  if (length > maxLength) fail('value too long')
   if (pos + length > bytes.length) fail('truncated value')
   return { node: { tag, value: bytes.subarray(pos, pos + length) }, end: pos + length }
 }
@@ -105,4 +106,25 @@ export function decodeInteger (bytes: Uint8Array): bigint {
   if (value.length === 0 || (value[0] & 0x80) !== 0) throw new MalformedTrustDataError('DER: expected a non-negative INTEGER')
   if (value.length > 1 && value[0] === 0 && (value[1] & 0x80) === 0) throw new MalformedTrustDataError('DER: non-minimal INTEGER')
   return BigInt('0x' + Buffer.from(value).toString('hex'))
+}
+
+/**
+ * Checks the outer frame of a signed X.509 object (certificate or CRL): one SEQUENCE of exactly
+ * three elements (to-be-signed, algorithm, signature) filling it with no slack. The ASN.1 library
+ * is lenient about outer lengths, and a frame a strict parser rejects must not verify here.
+ */
+export function assertSignedFrame (bytes: Uint8Array, maxLength: number): void {
+  const { node, end } = decodeTlv(bytes, 0, maxLength)
+  if (node.tag !== TAG_SEQUENCE || end !== bytes.length) throw new MalformedTrustDataError('DER: not exactly one SEQUENCE')
+  const parts: DerNode[] = []
+  for (let offset = 0; offset < node.value.length;) {
+    const next = decodeTlv(node.value, offset, maxLength)
+    parts.push(next.node)
+    offset = next.end
+  }
+  if (parts.length !== 3) throw new MalformedTrustDataError(`DER: a signed object has 3 parts, found ${parts.length}`)
+  // the signature BIT STRING must use whole bytes: a non-zero unused-bits count is ignored by
+  // the library when it extracts the signature, so it would be a free byte to alter
+  const signature = parts[2]
+  if (signature.tag !== TAG_BIT_STRING || signature.value.length === 0 || signature.value[0] !== 0) throw new MalformedTrustDataError('DER: signature is not a whole-byte BIT STRING')
 }

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { parseJsonWith } from './parse-json.ts'
 import { isFingerprint } from './fingerprint.ts'
+import { isCanonicalPem } from './certificate.ts'
 
 /**
  * Signatures follow DSSE (the Dead Simple Signing Envelope of in-toto/Sigstore): the signed
@@ -22,12 +23,13 @@ export const MAX_CERTIFICATE_PEM = 24 * 1024
 /** Length of an Ed25519 signature in bytes. */
 export const ED25519_SIGNATURE_LENGTH = 64
 
-const base64 = (max: number): z.ZodType<string> => z.string().max(max).refine(s => Buffer.from(s, 'base64').toString('base64') === s, 'canonical base64')
+/** A base64 string in its one canonical spelling (Node's decoder is lenient; a signed file must not be). */
+export const base64 = (max: number): z.ZodType<string> => z.string().max(max).refine(s => Buffer.from(s, 'base64').toString('base64') === s, 'canonical base64')
 
 export const envelopeSignatureSchema = z.strictObject({
   keyid: z.string().refine(isFingerprint, 'SHA256:<64 hex>'),
   sig: base64(128),
-  chain: z.array(z.string().max(MAX_CERTIFICATE_PEM)).min(1).max(MAX_CHAIN_CERTIFICATES).optional()
+  chain: z.array(z.string().max(MAX_CERTIFICATE_PEM).refine(isCanonicalPem, 'one certificate in canonical PEM')).min(1).max(MAX_CHAIN_CERTIFICATES).optional()
 })
 
 export const envelopeSchema = z.strictObject({

@@ -29,9 +29,9 @@ export type { Issuer, CertificateRequest, IssueOptions } from './issue.ts'
 export { verifyChain, MAX_CHAIN_DEPTH } from './chain.ts'
 export type { ChainContext, VerifiedChain } from './chain.ts'
 export {
-  issueRevocationList, parseRevocationList, revocationListToPem, RevocationStore, REVOCATION_LIST_VALIDITY_DAYS
+  issueRevocationList, parseRevocationList, revocationListToPem, RevocationStore, REVOCATION_LIST_VALIDITY_DAYS, REVOCATION_REASONS
 } from './revocation.ts'
-export type { RevocationList, RevocationEntry } from './revocation.ts'
+export type { RevocationList, RevocationEntry, RevocationReason } from './revocation.ts'
 export { pae, parseEnvelope, envelopeSchema, MAX_SIGNATURES } from './envelope.ts'
 export type { Envelope, EnvelopeSignature } from './envelope.ts'
 export { signPackage, verifyPackageSignature, MANIFEST_PAYLOAD_TYPE } from './package-signature.ts'

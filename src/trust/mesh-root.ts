@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { parseCertificate } from './certificate.ts'
 import type { TrustCertificate } from './certificate.ts'
 import { canonicalJsonBytes } from './canonical-json.ts'
-import { signPae, verifyPae } from './envelope.ts'
+import { base64, signPae, verifyPae } from './envelope.ts'
 import { isFingerprint } from './fingerprint.ts'
 import { publicKeyOf } from './keys.ts'
 import { parseJsonWith } from './parse-json.ts'
@@ -71,7 +71,7 @@ export const meshRootBodySchema = z.strictObject({
 
 export const meshRootSchema = z.strictObject({
   signed: meshRootBodySchema,
-  signatures: z.array(z.strictObject({ keyid: z.string().refine(isFingerprint), sig: z.string().max(128) })).min(1).max(MAX_ANCHORS)
+  signatures: z.array(z.strictObject({ keyid: z.string().refine(isFingerprint), sig: base64(128) })).min(1).max(MAX_ANCHORS)
 })
 
 export type MeshRootBody = z.infer<typeof meshRootBodySchema>

@@ -3,7 +3,7 @@ import { ED25519, x509 } from './x509-lib.ts'
 import { derToPem, normalizeSerial } from './certificate.ts'
 import type { TrustCertificate } from './certificate.ts'
 import type { Issuer } from './issue.ts'
-import { decodeInteger, encodeInteger } from './der.ts'
+import { assertSignedFrame, decodeInteger, encodeInteger } from './der.ts'
 import { hasKeyUsage } from './chain.ts'
 import {
   BadSignatureError, ExpiredMetadataError, InvalidTrustRequestError, KeyUsageError, MalformedTrustDataError, NotCaError, RollbackError
@@ -30,7 +30,13 @@ export interface RevocationEntry {
   serialNumber: string
   /** @default now */
   revocationDate?: Date
+  /** RFC 5280 reason code. @default 'keyCompromise' (assume the worst) */
+  reason?: RevocationReason
 }
+
+/** The reason codes the CLI offers (RFC 5280 §5.3.1; `unspecified` is left out, see issueRevocationList). */
+export const REVOCATION_REASONS = ['keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'] as const
+export type RevocationReason = typeof REVOCATION_REASONS[number]
 
 /** A verified revocation list. */
 export interface RevocationList {
@@ -62,8 +68,13 @@ export async function issueRevocationList (params: {
     issuer: new x509.X509Certificate(certificate.der).subjectName,
     thisUpdate,
     nextUpdate,
-    // a reason code keeps each entry's extension list non-empty, which strict DER parsers (OpenSSL) require
-    entries: params.entries.map(e => ({ serialNumber: normalizeSerial(e.serialNumber).padStart(2, '0'), revocationDate: e.revocationDate ?? thisUpdate, reason: x509.X509CrlReason.unspecified })),
+    // always a non-`unspecified` reason: without one @peculiar/x509 writes an empty entry
+    // extension list, which is invalid DER that OpenSSL refuses
+    entries: params.entries.map(e => ({
+      serialNumber: normalizeSerial(e.serialNumber).padStart(2, '0'),
+      revocationDate: e.revocationDate ?? thisUpdate,
+      reason: x509.X509CrlReason[e.reason ?? 'keyCompromise']
+    })),
     signingKey: params.issuer.privateKey.toCryptoKey(ED25519, false, ['sign']),
     signingAlgorithm: ED25519,
     extensions: [new x509.Extension(CRL_NUMBER_OID, false, encodeInteger(params.number))]
@@ -87,6 +98,7 @@ export function parseRevocationList (input: string | Uint8Array, issuer: TrustCe
   const der = crlDer(input)
   if (der.length > MAX_REVOCATION_LIST_BYTES) throw new MalformedTrustDataError(`revocation list of ${der.length} bytes exceeds ${MAX_REVOCATION_LIST_BYTES}`)
   let entries: Map<string, Date>
+  assertSignedFrame(der, MAX_REVOCATION_LIST_BYTES)
   let numberExt: x509.Extension | undefined
   let nextUpdate: Date | undefined
   let thisUpdate: Date
