@@ -1,0 +1,74 @@
+import { logger } from '@libp2p/logger'
+import { signBeaconShare } from './beacon.ts'
+import { toHex } from './encoding.ts'
+import { epochAt } from './epoch.ts'
+import { ConsensusError } from './errors.ts'
+import { verifyRegistration } from './plot-registration.ts'
+import { errorResponse } from './protocol.ts'
+import { checkStakeTerms, signStakeCertificate } from './stake.ts'
+import { BoundedSet } from './caches.ts'
+import type { ConsensusRequest, ConsensusResponse, StakeSignatureRequest } from './protocol.ts'
+import type { PreparedTrustRoot } from './trust-root.ts'
+import type { PrivateKey } from '@libp2p/interface'
+
+const log = logger('hypermesh:consensus:validator')
+
+/** Registrations already checked (node + root): a renewal costs one signature, not K openings. */
+const REGISTRATION_CACHE_LIMIT = 10_000
+
+/**
+ * What a validator answers (SPEC.md §11), apart from any transport: who asks (`remotePeer`, the
+ * authenticated PeerId of the connection) and what. Every refusal has its wire code.
+ */
+export class Validator {
+  readonly root: PreparedTrustRoot
+  private readonly privateKey: PrivateKey
+  private readonly now: () => number
+  private readonly registrations = new BoundedSet(REGISTRATION_CACHE_LIMIT)
+
+  constructor (privateKey: PrivateKey, root: PreparedTrustRoot, now: () => number = Date.now) {
+    this.privateKey = privateKey
+    this.root = root
+    this.now = now
+  }
+
+  async answer (request: ConsensusRequest, remotePeer: string): Promise<ConsensusResponse> {
+    if (request.type === 'beacon-share') {
+      if (request.meshId !== this.root.id) return errorResponse('WRONG_MESH', `this validator serves mesh ${this.root.id}`)
+      const { params } = this.root
+      const now = this.now()
+      if (request.epoch > epochAt(now + params.clockSkewMs, params) || request.epoch < epochAt(now - params.clockSkewMs, params) - 1) {
+        return errorResponse('EPOCH_NOT_OPEN', `epoch ${request.epoch} is not open`)
+      }
+      return { status: 'ok', share: await signBeaconShare(this.privateKey, this.root.id, request.epoch) }
+    }
+    return this.answerStake(request, remotePeer)
+  }
+
+  private async answerStake ({ certificate, registration }: StakeSignatureRequest, remotePeer: string): Promise<ConsensusResponse> {
+    const { params } = this.root
+    if (certificate.node !== remotePeer) return errorResponse('NOT_ALLOWED', 'a node may only ask for its own stake certificate')
+    if (certificate.trustRootId !== this.root.id) return errorResponse('WRONG_MESH', `this validator serves mesh ${this.root.id}`)
+    try {
+      checkStakeTerms(certificate, this.root)
+    } catch (err) {
+      if (!(err instanceof ConsensusError)) throw err
+      return errorResponse('NOT_ALLOWED', `${err.name}: ${err.message}`)
+    }
+    if (Math.abs(certificate.notBefore - this.now()) > params.clockSkewMs) return errorResponse('BAD_REQUEST', 'notBefore must be the current time')
+    const key = `${certificate.node}/${toHex(certificate.plotRoot)}`
+    if (!this.registrations.has(key)) {
+      try {
+        if (toHex(registration.plotRoot) !== toHex(certificate.plotRoot)) throw new ConsensusError('registration is for another plot root')
+        verifyRegistration(registration, remotePeer, params)
+      } catch (err) {
+        if (!(err instanceof ConsensusError)) throw err
+        log('refused plot registration of %s: %s', remotePeer, err.message)
+        return errorResponse('BAD_REGISTRATION', `${err.name}: ${err.message}`)
+      }
+      this.registrations.add(key)
+    }
+    log('signing stake certificate for %s (amount %d)', remotePeer, certificate.amount)
+    return { status: 'ok', share: await signStakeCertificate(this.privateKey, certificate) }
+  }
+}
