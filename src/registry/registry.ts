@@ -1,0 +1,474 @@
+import type { KeyObject } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { logger } from '@libp2p/logger'
+import type { PeerId } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Datastore } from 'interface-datastore'
+import { dhtGet, dhtPut } from '../node/index.ts'
+import { CID, pack, unpack, manifestDigest } from '../package/index.ts'
+import type { Manifest, PackMeta } from '../package/index.ts'
+import type { ChunkStore } from '../store/index.ts'
+import type { Stoq } from '../transfer/index.ts'
+import { checkDigestBinding, checkSoftwareBinding } from '../trust/index.ts'
+import type { ChainContext, TrustCertificate } from '../trust/index.ts'
+import { CustomProgressEvent } from '../util/progress.ts'
+import type { OperationOptions } from '../util/progress.ts'
+import { fitRecord, mergeVersions, nextRecordBody, versionEntry } from './build-record.ts'
+import { queryCatalog, startCatalogServer } from './catalog.ts'
+import type { CatalogDialer, CatalogRegistrar } from './catalog.ts'
+import { DEFAULT_RECORD_LIFETIME_MS, MAX_RECORD_LIFETIME_MS } from './constants.ts'
+import { discoveryKeyForFilter, discoveryKeysFor } from './discovery-keys.ts'
+import {
+  ManifestMismatchError, NoMatchingVersionError, PackageNotFoundError, PublishMetadataError
+} from './errors.ts'
+import { matchesFilter, newestMatching } from './filter.ts'
+import type { SearchFilter } from './filter.ts'
+import type { SequenceMarks } from './marks.ts'
+import type { FetchProgress, PublishProgress, SearchProgress } from './progress.ts'
+import { PublishedRecords } from './published.ts'
+import { loadCredentials, saveCredentials, toCredentials } from './publishers.ts'
+import type { PublisherCredentials } from './publishers.ts'
+import { decodeRecord, recordKey } from './record.ts'
+import type { RecordBody, RecordVersion } from './record.ts'
+import { signRecord } from './sign-record.ts'
+import { verifyRecord } from './verify-record.ts'
+import type { VerifiedRecord } from './verify-record.ts'
+import { parsePackageSpec } from './spec.ts'
+
+const log = logger('hypermesh:registry')
+
+/** The package metadata file `publish` reads from the directory when no `meta` is given. */
+export const METADATA_FILE = 'hypermesh.json'
+/** How often the republish loop looks for records nearing expiry. */
+export const DEFAULT_REPUBLISH_CHECK_MS = 60_000
+/** How long a search looks for providers of a discovery key before asking those found. */
+export const DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS = 5_000
+/** Most catalog peers one search asks; more providers add latency, not packages, in small meshes. */
+export const MAX_SEARCH_PEERS = 32
+/** Default timeout of a registry lookup when the caller gives no signal. */
+export const DEFAULT_LOOKUP_TIMEOUT_MS = 30_000
+
+/** The libp2p slice the registry uses. */
+export interface RegistryLibp2p extends CatalogRegistrar, CatalogDialer {
+  peerId: PeerId
+  services: { dht: KadDHT }
+  contentRouting: {
+    provide: (cid: CID, options?: { signal?: AbortSignal }) => Promise<void>
+    findProviders: (cid: CID, options?: { signal?: AbortSignal }) => AsyncIterable<{ id: PeerId }>
+  }
+  getConnections: () => unknown[]
+}
+
+export interface RegistryInit {
+  libp2p: RegistryLibp2p
+  /** The node's LevelDB: own records and sequence marks live here. */
+  datastore: Datastore
+  store: ChunkStore
+  /** STOQ: fetches a manifest and its content into the store. */
+  transfer: Pick<Stoq, 'fetch'>
+  trustStore: ChainContext
+  /** The same marks the kad-dht validator uses (registryDht().marks). */
+  marks: SequenceMarks
+  /** The data dir, where publisher credentials for republishing are kept. */
+  dataDir: string
+  /**
+   * Lifetime of records this node signs.
+   * @default 86400000 (DEFAULT_RECORD_LIFETIME_MS, one day)
+   */
+  recordLifetimeMs?: number
+  /**
+   * How often to check own records for republishing; a record is re-signed once less than half its lifetime is left.
+   * @default 60000 (DEFAULT_REPUBLISH_CHECK_MS)
+   */
+  republishCheckMs?: number
+  /** @default () => new Date() */
+  now?: () => Date
+}
+
+export interface PublishOptions extends OperationOptions<PublishProgress> {
+  /** Publisher private key (KeyObject or PKCS#8 PEM). */
+  key: KeyObject | string
+  /** Publisher certificate then intermediates (objects or one PEM bundle). */
+  chain: TrustCertificate[] | string
+  /** Manifest fields; without them `<dir>/hypermesh.json` is read. */
+  meta?: PackMeta
+  /**
+   * Keep the credentials in the data dir so the record is re-signed before it expires.
+   * @default true
+   */
+  republish?: boolean
+  /** CID of the consensus proof bundle for this publish (SPEC.md, "Publish proof"). */
+  proof?: string
+  chunkSize?: number
+}
+
+export interface PublishResult {
+  name: string
+  version: string
+  sequence: number
+  manifest: string
+  root: string
+  size: number
+  expires: string
+  acceptedBy: string[]
+  rejectedBy: Array<{ peer: string, error: string }>
+}
+
+/** One package as search and info show it. */
+export interface PackageInfo {
+  name: string
+  /** Newest listed version. */
+  version: string
+  versions: string[]
+  title: string
+  category: string
+  assets: string[]
+  size: number
+  manifest: string
+  sequence: number
+  expires: string
+  verified: boolean
+  publisher?: { fingerprint: string, subject: string }
+  /** Why an unverified record failed (error name and message). */
+  error?: { name: string, message: string }
+  /** Peers whose catalog listed it (search only). */
+  peers?: string[]
+}
+
+export interface ResolveResult {
+  record: VerifiedRecord
+  version: RecordVersion
+}
+
+export interface FetchResult {
+  name: string
+  version: string
+  manifest: string
+  dir: string
+  files: number
+  size: number
+}
+
+/**
+ * The registry: publish, resolve, search and fetch signed packages over the private kad-dht.
+ * Records are verified by the kad-dht validator on every node (validator.ts); this class signs
+ * and puts them, keeps its own in LevelDB, republishes them before they expire, serves them
+ * over the catalog protocol, and verifies again everything it hands to a caller.
+ */
+export class Registry {
+  private readonly init: RegistryInit
+  private readonly published: PublishedRecords
+  private readonly now: () => Date
+  private readonly lifetimeMs: number
+  private timer?: NodeJS.Timeout
+  private stopCatalog?: () => Promise<void>
+  private readonly shutdown = new AbortController()
+  private republishing?: Promise<unknown>
+
+  constructor (init: RegistryInit) {
+    this.init = init
+    this.published = new PublishedRecords(init.datastore)
+    this.now = init.now ?? (() => new Date())
+    this.lifetimeMs = Math.min(init.recordLifetimeMs ?? DEFAULT_RECORD_LIFETIME_MS, MAX_RECORD_LIFETIME_MS)
+  }
+
+  /** Serves the catalog and starts republishing (at once: after a restart records may be stale or gone). */
+  async start (): Promise<void> {
+    this.stopCatalog = await startCatalogServer(this.init.libp2p, async () => await this.published.all())
+    const every = this.init.republishCheckMs ?? DEFAULT_REPUBLISH_CHECK_MS
+    const tick = (): void => {
+      this.republishing = this.republish({ force: false }).catch(err => { log.error('republish failed: %e', err) })
+      this.timer = setTimeout(tick, every)
+      this.timer.unref()
+    }
+    this.republishing = this.republish({ force: true }).catch(err => { log.error('republish at start failed: %e', err) })
+    this.timer = setTimeout(tick, every)
+    this.timer.unref()
+  }
+
+  async stop (): Promise<void> {
+    clearTimeout(this.timer)
+    this.shutdown.abort()
+    await this.republishing
+    await this.stopCatalog?.()
+  }
+
+  /** Packs `dir`, signs the name's next record, stores and provides the content, and puts the record. */
+  async publish (dir: string, options: PublishOptions): Promise<PublishResult> {
+    const creds = toCredentials(options.key, options.chain)
+    const meta = { ...(options.meta ?? await readMetadata(dir)), certificate_fingerprint: creds.chain[0].fingerprint }
+    const packed = await pack(dir, this.init.store, { meta, chunkSize: options.chunkSize, signal: options.signal, onProgress: options.onProgress })
+    const manifest = packed.manifest
+    const digest = packed.manifestCid.toString()
+    options.onProgress?.(new CustomProgressEvent('registry:publish:packed', { name: manifest.id, version: manifest.version, manifest: digest, root: manifest.content.root, size: manifest.content.size }))
+    const previous = await this.previousRecord(manifest.id, options.signal)
+    const now = this.now()
+    const versions = mergeVersions(previous?.versions ?? [], versionEntry(manifest, digest, now, options.proof), manifest.id)
+    const body = nextRecordBody({ name: manifest.id, versions, after: [previous?.sequence, this.init.marks.get(manifest.id)], now, lifetimeMs: this.lifetimeMs })
+    if (options.republish !== false) await saveCredentials(this.init.dataDir, creds)
+    const result = await this.signAndPut(body, creds, options)
+    return { name: manifest.id, version: manifest.version, manifest: digest, root: manifest.content.root, size: manifest.content.size, ...result }
+  }
+
+  /** The newest verified record of `name` and its newest version satisfying `range`. */
+  async resolve (name: string, range?: string, options: OperationOptions = {}): Promise<ResolveResult> {
+    const record = await this.lookup(name, options)
+    const version = newestMatching(record.body, range)
+    if (version === undefined) throw new NoMatchingVersionError(name, range ?? '*', record.body.versions.map(v => v.version))
+    return { record, version }
+  }
+
+  async info (name: string, options: OperationOptions = {}): Promise<PackageInfo & { record: RecordBody }> {
+    const record = await this.lookup(name, options)
+    return { ...summarize(record.body, record), record: record.body }
+  }
+
+  /**
+   * Finds packages published anywhere in the mesh: providers of the filter's discovery key are
+   * asked for their catalogs, and every record is verified (and checked against this node's
+   * rollback marks) before it is returned; unverifiable ones are hidden, or marked when
+   * `verifiedOnly` is false. Per name the highest verified sequence wins.
+   */
+  async search (filter: SearchFilter = {}, options: OperationOptions<SearchProgress> = {}): Promise<PackageInfo[]> {
+    const key = discoveryKeyForFilter(filter)
+    const signal = options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS)
+    const peers = await this.catalogPeers(key, signal)
+    options.onProgress?.(new CustomProgressEvent('registry:search:providers', { key: key.toString(), peers: peers.length }))
+    const found = new Map<string, Array<{ bytes: Uint8Array, peer: string }>>()
+    const add = (bytes: Uint8Array, peer: string): void => {
+      const k = Buffer.from(bytes).toString('base64')
+      const list = found.get(k) ?? []
+      list.push({ bytes, peer })
+      found.set(k, list)
+    }
+    for (const bytes of (await this.published.all()).values()) add(bytes, this.init.libp2p.peerId.toString())
+    const narrow = { ...(filter.type !== undefined ? { type: filter.type } : {}), ...(filter.category !== undefined ? { category: filter.category } : {}), ...(filter.text !== undefined ? { text: filter.text } : {}) }
+    await Promise.all(peers.map(async peer => {
+      try {
+        const records = await queryCatalog(this.init.libp2p, peer, narrow, { signal })
+        for (const r of records) add(r, peer.toString())
+        options.onProgress?.(new CustomProgressEvent('registry:search:catalog', { peer: peer.toString(), records: records.length }))
+      } catch (err: any) {
+        log('catalog of %p failed: %s', peer, err.message)
+        options.onProgress?.(new CustomProgressEvent('registry:search:catalog', { peer: peer.toString(), records: 0, error: `${err.name}: ${err.message}` }))
+      }
+    }))
+    return this.judge([...found.values()], filter)
+  }
+
+  /** Resolves `name[@range]`, fetches the manifest and content over STOQ, checks them against the record, unpacks into `outDir`. */
+  async fetch (spec: string, outDir: string, options: OperationOptions<FetchProgress> = {}): Promise<FetchResult> {
+    const { name, range } = parsePackageSpec(spec)
+    const { record, version } = await this.resolve(name, range, { signal: options.signal })
+    options.onProgress?.(new CustomProgressEvent('registry:fetch:resolved', { name, version: version.version, manifest: version.manifest, publisher: record.publisher.fingerprint }))
+    const fetched = await this.init.transfer.fetch(version.manifest, { signal: options.signal, onProgress: options.onProgress, maxSize: version.size })
+    const manifest = fetched.manifest as Manifest
+    checkManifest(manifest, record, version)
+    options.onProgress?.(new CustomProgressEvent('registry:fetch:verified', { manifest: version.manifest, root: version.root, size: version.size }))
+    const out = await unpack(manifest, this.init.store, outDir, { signal: options.signal, onProgress: options.onProgress })
+    options.onProgress?.(new CustomProgressEvent('registry:fetch:unpacked', out))
+    return { name, version: version.version, manifest: version.manifest, ...out }
+  }
+
+  /** This node's own records (those it publishes and republishes), verified now. */
+  async list (): Promise<PackageInfo[]> {
+    return this.judge([...(await this.published.all()).values()].map(bytes => [{ bytes, peer: this.init.libp2p.peerId.toString() }]), { verifiedOnly: false })
+  }
+
+  /**
+   * Re-signs own records with less than half their lifetime left (sequence + 1, new expiry) and
+   * puts them again; with `force`, also re-puts and re-provides the others (after a restart the
+   * mesh may have lost them). A name whose credentials were not kept is left to expire.
+   */
+  async republish (options: { force: boolean, signal?: AbortSignal }): Promise<Array<{ name: string, sequence: number }>> {
+    const done: Array<{ name: string, sequence: number }> = []
+    for (const [name, bytes] of await this.published.all()) {
+      if (this.shutdown.signal.aborted) break
+      const { body, envelope } = decodeRecord(bytes)
+      const left = new Date(body.expires).getTime() - this.now().getTime()
+      const stale = left < this.lifetimeMs / 2
+      if (!stale && !options.force) continue
+      try {
+        if (stale) {
+          const creds = await loadCredentials(this.init.dataDir, envelope.signatures[0].keyid)
+          if (creds === undefined) {
+            log('no kept credentials for %s, its record expires at %s', name, body.expires)
+            continue
+          }
+          const next = nextRecordBody({ name, versions: body.versions, after: [body.sequence, this.init.marks.get(name)], now: this.now(), lifetimeMs: this.lifetimeMs })
+          const r = await this.signAndPut(next, creds, { signal: options.signal ?? this.shutdown.signal })
+          done.push({ name, sequence: r.sequence })
+        } else {
+          await this.putAndProvide(body, bytes, { signal: options.signal ?? this.shutdown.signal })
+          done.push({ name, sequence: body.sequence })
+        }
+        log('republished %s (sequence %d)', name, done[done.length - 1].sequence)
+      } catch (err: any) {
+        log.error('republishing %s failed: %e', name, err)
+      }
+    }
+    return done
+  }
+
+  private async signAndPut (body: RecordBody, creds: PublisherCredentials, options: OperationOptions<PublishProgress>): Promise<{ sequence: number, expires: string, acceptedBy: string[], rejectedBy: Array<{ peer: string, error: string }> }> {
+    const bytes = fitRecord(body, b => signRecord({ body: b, key: creds.key, chain: creds.chain }))
+    // verify as every validator will, so a record this node's trust store refuses fails here with its named error
+    const verified = verifyRecord(bytes, { trustStore: this.init.trustStore, at: this.now(), name: body.name })
+    options.onProgress?.(new CustomProgressEvent('registry:publish:signed', { name: body.name, sequence: body.sequence, expires: body.expires, bytes: bytes.length }))
+    await this.init.marks.raise(body.name, body.sequence)
+    await this.published.put(body.name, bytes)
+    const put = await this.putAndProvide(verified.body, bytes, options)
+    return { sequence: body.sequence, expires: body.expires, ...put }
+  }
+
+  private async putAndProvide (body: RecordBody, bytes: Uint8Array, options: OperationOptions<PublishProgress>): Promise<{ acceptedBy: string[], rejectedBy: Array<{ peer: string, error: string }> }> {
+    const cids = [
+      ...body.versions.flatMap(v => [CID.parse(v.manifest), CID.parse(v.root)]),
+      ...discoveryKeysFor(body)
+    ]
+    await Promise.all(cids.map(async cid => { await this.init.libp2p.contentRouting.provide(cid, { signal: options.signal }) }))
+    options.onProgress?.(new CustomProgressEvent('registry:publish:provided', { keys: cids.length }))
+    const put = await dhtPut(this.init.libp2p.services.dht, recordKey(body.name), bytes, {
+      signal: options.signal,
+      onProgress: options.onProgress,
+      allowZeroPeers: this.init.libp2p.getConnections().length === 0
+    })
+    options.onProgress?.(new CustomProgressEvent('registry:publish:stored', { name: body.name, acceptedBy: put.acceptedBy.length, rejectedBy: put.rejectedBy.length }))
+    return put
+  }
+
+  /** The record a new version is added to: our own if we have it, else the mesh's, else none. */
+  private async previousRecord (name: string, signal?: AbortSignal): Promise<RecordBody | undefined> {
+    const own = await this.published.get(name)
+    if (own !== undefined) return decodeRecord(own).body
+    try {
+      return (await this.lookup(name, { signal })).body
+    } catch (err: any) {
+      if (err.name === 'PackageNotFoundError') return undefined
+      throw err
+    }
+  }
+
+  private async lookup (name: string, options: OperationOptions): Promise<VerifiedRecord> {
+    const key = recordKey(name)
+    let bytes: Uint8Array
+    try {
+      bytes = await dhtGet(this.init.libp2p.services.dht, key, { signal: options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS) })
+    } catch (err: any) {
+      if (err.name === 'DhtValueNotFoundError') throw new PackageNotFoundError(name, { cause: err })
+      throw err
+    }
+    const record = verifyRecord(bytes, { trustStore: this.init.trustStore, at: this.now(), name })
+    this.init.marks.check(name, record.body.sequence)
+    return record
+  }
+
+  private async catalogPeers (key: CID, signal: AbortSignal): Promise<PeerId[]> {
+    const peers = new Map<string, PeerId>()
+    const search = AbortSignal.any([signal, AbortSignal.timeout(DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS)])
+    try {
+      for await (const p of this.init.libp2p.contentRouting.findProviders(key, { signal: search })) {
+        if (p.id.equals(this.init.libp2p.peerId)) continue
+        peers.set(p.id.toString(), p.id)
+        if (peers.size >= MAX_SEARCH_PEERS) break
+      }
+    } catch (err: any) {
+      if (signal.aborted) throw err
+      // the provider search timing out or running dry is its normal end; ask who was found
+      log('provider search for %s ended: %s', key, err.message)
+    }
+    return [...peers.values()]
+  }
+
+  /** Verifies each distinct record, keeps the best per name, applies the filter. */
+  private judge (groups: Array<Array<{ bytes: Uint8Array, peer: string }>>, filter: SearchFilter): PackageInfo[] {
+    const best = new Map<string, PackageInfo & { body: RecordBody }>()
+    for (const group of groups) {
+      const info = this.judgeOne(group[0].bytes)
+      if (info === undefined) continue
+      info.peers = [...new Set(group.map(g => g.peer))]
+      const current = best.get(info.name)
+      if (current === undefined || rank(info) > rank(current)) best.set(info.name, info)
+      else if (rank(info) === rank(current)) current.peers = [...new Set([...(current.peers ?? []), ...info.peers])]
+    }
+    return [...best.values()]
+      .filter(i => filter.verifiedOnly === false || i.verified)
+      .filter(i => matchesFilter(i.body, filter))
+      .map(({ body, ...info }) => info)
+      .sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  }
+
+  private judgeOne (bytes: Uint8Array): (PackageInfo & { body: RecordBody }) | undefined {
+    let body: RecordBody
+    try {
+      body = decodeRecord(bytes).body
+    } catch (err: any) {
+      log('dropping an undecodable catalog record: %s', err.message)
+      return undefined
+    }
+    try {
+      const record = verifyRecord(bytes, { trustStore: this.init.trustStore, at: this.now() })
+      this.init.marks.check(body.name, body.sequence)
+      return { ...summarize(body, record), body }
+    } catch (err: any) {
+      return { ...summarize(body), verified: false, error: { name: err.name, message: err.message }, body }
+    }
+  }
+}
+
+/** Verified records outrank unverified ones; then the higher sequence wins. */
+function rank (info: PackageInfo): number {
+  return (info.verified ? Number.MAX_SAFE_INTEGER / 2 : 0) + info.sequence
+}
+
+function summarize (body: RecordBody, record?: VerifiedRecord): PackageInfo {
+  const newest = body.versions[body.versions.length - 1]
+  return {
+    name: body.name,
+    version: newest.version,
+    versions: body.versions.map(v => v.version),
+    title: newest.title,
+    category: newest.category,
+    assets: newest.assets,
+    size: newest.size,
+    manifest: newest.manifest,
+    sequence: body.sequence,
+    expires: body.expires,
+    verified: record !== undefined,
+    ...(record !== undefined ? { publisher: { fingerprint: record.publisher.fingerprint, subject: record.publisher.subject } } : {})
+  }
+}
+
+/**
+ * The fetched manifest must be exactly what the verified record binds: its digest (which the
+ * record's signature covers, so this is the manifest signature check), name, version, content
+ * root and size, and the publisher fingerprint it names.
+ */
+function checkManifest (manifest: Manifest, record: VerifiedRecord, version: RecordVersion): void {
+  checkDigestBinding(version.manifest, manifestDigest(manifest))
+  checkSoftwareBinding({ name: manifest.id, version: manifest.version }, { name: record.body.name, version: version.version })
+  if (manifest.content.root !== version.root || manifest.content.size !== version.size) {
+    throw new ManifestMismatchError(`manifest content ${manifest.content.root} (${manifest.content.size} bytes) differs from the record's ${version.root} (${version.size} bytes)`)
+  }
+  if (manifest.certificate_fingerprint !== undefined && manifest.certificate_fingerprint !== record.publisher.fingerprint) {
+    throw new ManifestMismatchError(`manifest names publisher ${manifest.certificate_fingerprint}, the record is signed by ${record.publisher.fingerprint}`)
+  }
+}
+
+async function readMetadata (dir: string): Promise<PackMeta> {
+  let text: string
+  try {
+    text = await readFile(join(dir, METADATA_FILE), 'utf8')
+  } catch (err: any) {
+    if (err.code === 'ENOENT') throw new PublishMetadataError(`no ${METADATA_FILE} in ${dir}`, { hint: `write ${METADATA_FILE} with id, name, version, category and provided_assets, or pass the metadata explicitly` })
+    throw err
+  }
+  try {
+    return JSON.parse(text) as PackMeta
+  } catch (err: any) {
+    throw new PublishMetadataError(`${METADATA_FILE} is not JSON: ${err.message}`)
+  }
+}
+
+
