@@ -189,6 +189,11 @@ export class ExtensionManager extends EventTarget {
     return this.#info(entry)
   }
 
+  /** The extension host process's pid (for diagnostics and crash tests). */
+  get hostPid (): number | undefined {
+    return this.#host?.pid
+  }
+
   getExtension (id: string): ExtensionInfo | undefined {
     const entry = this.#entries.get(id)
     return entry == null ? undefined : this.#info(entry)
