@@ -23,3 +23,4 @@ export function stoq (init: StoqInit): (components: StoqComponents) => Stoq {
   return (components) => new Stoq(components, init)
 }
 export { fastNoiseCrypto } from './noise-crypto.ts'
+export { drained as waitForDrain } from './stream-io.ts'

@@ -16,7 +16,8 @@ export async function writeMessage (stream: Stream, msg: Message, signal?: Abort
   }
 }
 
-function drained (stream: Stream, signal?: AbortSignal): Promise<void> {
+/** Resolves on the stream's next 'drain'; rejects if it closes or `signal` fires first. */
+export function drained (stream: Stream, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (): void => {
       stream.removeEventListener('drain', onDrain)

@@ -1,0 +1,291 @@
+/**
+ * Transfer benchmark (not a test): STOQ against a bare libp2p stream, Helia bitswap and a plain
+ * HTTP/1.1 download, every peer a separate process on 127.0.0.1, medians of several runs.
+ *
+ *   node scripts/bench-transfer.ts [--size MiB] [--runs N] [--only row,row] [--json]
+ *
+ * Rows: bare-{tcp,quic}[-fix], stoq1-{tcp,quic}[-fix], stoq3-{tcp,quic}[-fix], helia-tcp, http.
+ * "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends; QUIC has no Noise.
+ * Prints a table on stderr and one JSON document on stdout.
+ */
+import { spawn } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { noise } from '@chainsafe/libp2p-noise'
+import { quic } from '@chainsafe/libp2p-quic'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import { fastNoiseCrypto, waitForDrain } from '../src/transfer/index.ts'
+import { spawnPeer } from '../test/helpers/stoq-peer-client.ts'
+import type { PeerProcess } from '../test/helpers/stoq-peer-client.ts'
+
+const MiB = 1024 * 1024
+/** Write size of the bare-stream baseline and chunk size of every row: the STOQ default. */
+const BLOCK = MiB
+const BARE_PROTOCOL = '/hypermesh/bench/bare/1.0.0'
+const SELF = fileURLToPath(import.meta.url)
+const ALL_ROWS = [
+  'bare-tcp', 'bare-tcp-fix', 'bare-quic',
+  'stoq1-tcp', 'stoq1-tcp-fix', 'stoq3-tcp', 'stoq3-tcp-fix', 'stoq1-quic', 'stoq3-quic',
+  'helia-tcp', 'http'
+]
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '256' },
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    role: { type: 'string' },
+    init: { type: 'string' }
+  }
+})
+
+interface Sample { ms: number, cpuMs: number, maxRss: number }
+
+// ---------- child roles ----------
+
+function say (msg: unknown): void { process.stdout.write(JSON.stringify(msg) + '\n') }
+async function stdinClosed (): Promise<void> { for await (const _ of createInterface({ input: process.stdin })) { /* wait */ } }
+function cpuMs (since: NodeJS.CpuUsage): number { const d = process.cpuUsage(since); return (d.user + d.system) / 1000 }
+function maxRss (): number { return process.resourceUsage().maxRSS * 1024 }
+
+async function bareNode (transport: string, fix: boolean) {
+  return await createLibp2p({
+    addresses: { listen: [transport === 'quic' ? '/ip4/127.0.0.1/udp/0/quic-v1' : '/ip4/127.0.0.1/tcp/0'] },
+    transports: [transport === 'quic' ? quic() : tcp()],
+    connectionEncrypters: [noise(fix ? { crypto: fastNoiseCrypto } : {})],
+    streamMuxers: [yamux()]
+  })
+}
+
+async function heliaNode () {
+  const { createHeliaLight } = await import('helia')
+  const { withLibp2pLight } = await import('@helia/libp2p')
+  const { withBitswap } = await import('@helia/bitswap')
+  const { MemoryBlockstore } = await import('blockstore-core')
+  const helia = withBitswap(withLibp2pLight(createHeliaLight({ blockstore: new MemoryBlockstore() }), {
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: [],
+    services: { identify: identify() }
+  }) as any)
+  await helia.start()
+  return helia
+}
+
+const roles: Record<string, (init: any) => Promise<void>> = {
+  'bare-server': async init => {
+    const node = await bareNode(init.transport, init.fix)
+    const block = randomBytes(BLOCK)
+    await node.handle(BARE_PROTOCOL, async stream => {
+      for (let sent = 0; sent < init.size; sent += BLOCK) {
+        if (!stream.send(block.subarray(0, Math.min(BLOCK, init.size - sent)))) await waitForDrain(stream)
+      }
+      await stream.close()
+    })
+    say({ addr: node.getMultiaddrs()[0].toString() })
+    await stdinClosed()
+    await node.stop()
+  },
+  'bare-client': async init => {
+    const node = await bareNode(init.transport, init.fix)
+    const cpu = process.cpuUsage()
+    const start = performance.now()
+    const stream = await node.dialProtocol(multiaddr(init.addr), BARE_PROTOCOL)
+    let received = 0
+    for await (const chunk of stream) {
+      received += chunk.byteLength
+      if (received >= init.size) break
+    }
+    const ms = performance.now() - start
+    if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
+    say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
+    await node.stop()
+  },
+  'helia-provider': async init => {
+    const { unixfs } = await import('@helia/unixfs')
+    const { fixedSize } = await import('ipfs-unixfs-importer/chunker')
+    const helia = await heliaNode()
+    const cid = await unixfs(helia).addByteStream(createReadStream(init.file, { highWaterMark: BLOCK }), { chunker: fixedSize({ chunkSize: BLOCK }), rawLeaves: true })
+    say({ addr: helia.libp2p.getMultiaddrs()[0].toString(), cid: cid.toString() })
+    await stdinClosed()
+    await helia.stop()
+  },
+  'helia-getter': async init => {
+    const { unixfs } = await import('@helia/unixfs')
+    const { CID } = await import('multiformats/cid')
+    const helia = await heliaNode()
+    const cpu = process.cpuUsage()
+    const start = performance.now()
+    await helia.libp2p.dial(multiaddr(init.addr))
+    let received = 0
+    for await (const chunk of unixfs(helia).cat(CID.parse(init.cid))) received += chunk.byteLength
+    const ms = performance.now() - start
+    if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
+    say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
+    await helia.stop()
+  },
+  'http-server': async init => {
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-length': String(init.size), 'content-type': 'application/octet-stream' })
+      createReadStream(init.file, { highWaterMark: BLOCK }).pipe(res)
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const address = server.address() as { port: number }
+    say({ url: `http://127.0.0.1:${address.port}/data` })
+    await stdinClosed()
+    server.close()
+  },
+  'http-client': async init => {
+    const cpu = process.cpuUsage()
+    const start = performance.now()
+    const res = await fetch(init.url)
+    const hash = createHash('sha256')
+    let received = 0
+    for await (const chunk of res.body as any) { hash.update(chunk); received += chunk.byteLength }
+    hash.digest()
+    const ms = performance.now() - start
+    if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
+    say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
+  }
+}
+
+// ---------- orchestration ----------
+
+interface Child { first: Promise<any>, end: () => Promise<void> }
+
+function spawnRole (role: string, init: unknown): Child {
+  const child = spawn(process.execPath, [SELF, '--role', role, '--init', JSON.stringify(init)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const exited = new Promise<void>(resolve => child.once('exit', () => { resolve() }))
+  const first = new Promise<any>((resolve, reject) => {
+    child.once('exit', code => { reject(new Error(`${role} exited with ${code}`)) })
+    createInterface({ input: child.stdout }).once('line', line => { resolve(JSON.parse(line)) })
+  })
+  first.catch(() => {})
+  return { first, end: async () => { child.stdin.end(); await exited } }
+}
+
+async function runClient (role: string, init: unknown): Promise<Sample> {
+  const c = spawnRole(role, init)
+  const sample = await c.first
+  await c.end()
+  return sample
+}
+
+function median (xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+async function main (): Promise<void> {
+  const size = Number(args.size) * MiB
+  const runs = Number(args.runs)
+  const rows = args.only !== undefined ? args.only.split(',') : ALL_ROWS
+  const work = await mkdtemp(join(tmpdir(), 'hm-bench-'))
+  const file = join(work, 'data.bin')
+  await new Promise<void>((resolve, reject) => {
+    const out = createWriteStream(file)
+    out.on('error', reject)
+    let left = size
+    const write = (): void => {
+      while (left > 0) {
+        const n = Math.min(left, BLOCK)
+        left -= n
+        if (!out.write(randomBytes(n))) { out.once('drain', write); return }
+      }
+      out.end(resolve)
+    }
+    write()
+  })
+  const log = (s: string): void => { process.stderr.write(s + '\n') }
+  log(`bench: ${size / MiB} MiB, ${runs} runs per row, Node ${process.version}, rows: ${rows.join(' ')}`)
+
+  const stoqProviders = new Map<string, PeerProcess[]>()
+  const providersFor = async (fix: boolean): Promise<PeerProcess[]> => {
+    const key = fix ? 'fix' : 'plain'
+    let ps = stoqProviders.get(key)
+    if (ps === undefined) {
+      ps = await Promise.all([0, 1, 2].map(async i => await spawnPeer({ dir: join(work, `${key}-provider-${i}`), noiseFix: fix })))
+      for (const p of ps) manifestCid = (await p.call('add', { path: file })).manifestCid
+      stoqProviders.set(key, ps)
+    }
+    return ps
+  }
+  let manifestCid = ''
+
+  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, maxRssMiB: number }> = []
+  for (const row of rows) {
+    const fix = row.endsWith('-fix')
+    const transport = row.includes('quic') ? 'quic' : 'tcp'
+    const samples: Sample[] = []
+    let server: Child | undefined
+    if (row.startsWith('bare')) server = spawnRole('bare-server', { transport, fix, size })
+    if (row.startsWith('helia')) server = spawnRole('helia-provider', { file })
+    if (row === 'http') server = spawnRole('http-server', { file, size })
+    const info = await server?.first
+    for (let r = 0; r < runs; r++) {
+      if (row.startsWith('bare')) samples.push(await runClient('bare-client', { transport, fix, size, addr: info.addr }))
+      else if (row.startsWith('helia')) samples.push(await runClient('helia-getter', { size, addr: info.addr, cid: info.cid }))
+      else if (row === 'http') samples.push(await runClient('http-client', { size, url: info.url }))
+      else {
+        const providers = (await providersFor(fix)).slice(0, row.startsWith('stoq3') ? 3 : 1)
+        const getter = await spawnPeer({ dir: join(work, `getter-${row}-${r}`), noiseFix: fix })
+        const before = await getter.call('stats')
+        const res = await getter.call('fetch', { cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
+        const after = await getter.call('stats')
+        if (res.size !== size || res.fetchedBytes !== size) throw new Error(`${row}: fetched ${res.fetchedBytes} of ${size}`)
+        samples.push({ ms: res.durationMs, cpuMs: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000, maxRss: after.maxRss })
+        await getter.exit()
+        await rm(join(work, `getter-${row}-${r}`), { recursive: true, force: true })
+      }
+    }
+    await server?.end()
+    const mbps = size / 1e6 / (median(samples.map(s => s.ms)) / 1000)
+    const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), maxRssMiB: Math.round(Math.max(...samples.map(s => s.maxRss)) / MiB) }
+    results.push(result)
+    log(`  ${row.padEnd(14)} ${String(result.mbps).padStart(5)} MB/s  receiver CPU ${String(result.cpuMs).padStart(6)} ms  peak RSS ${String(result.maxRssMiB).padStart(4)} MiB  (runs: ${samples.map(s => Math.round(s.ms)).join(', ')} ms)`)
+  }
+  for (const ps of stoqProviders.values()) await Promise.all(ps.map(async p => { await p.exit() }))
+  await rm(work, { recursive: true, force: true })
+
+  const by = (row: string): number | undefined => results.find(r => r.row === row)?.mbps
+  const ratio = (a?: number, b?: number): number | undefined => a !== undefined && b !== undefined ? Math.round(a / b * 100) / 100 : undefined
+  const ratios = {
+    'stoq1-tcp / bare-tcp': ratio(by('stoq1-tcp'), by('bare-tcp')),
+    'stoq1-quic / bare-quic': ratio(by('stoq1-quic'), by('bare-quic')),
+    'stoq1-tcp-fix / bare-tcp-fix': ratio(by('stoq1-tcp-fix'), by('bare-tcp-fix')),
+    'stoq1-tcp / helia-tcp': ratio(by('stoq1-tcp'), by('helia-tcp')),
+    'stoq3-tcp / stoq1-tcp': ratio(by('stoq3-tcp'), by('stoq1-tcp')),
+    'stoq3-quic / stoq1-quic': ratio(by('stoq3-quic'), by('stoq1-quic')),
+    'stoq1-tcp-fix / http': ratio(by('stoq1-tcp-fix'), by('http')),
+    'stoq3-tcp-fix / http': ratio(by('stoq3-tcp-fix'), by('http')),
+    'helia-tcp / bare-tcp': ratio(by('helia-tcp'), by('bare-tcp')),
+    'http / bare-tcp': ratio(by('http'), by('bare-tcp'))
+  }
+  log('\n| row | MB/s | receiver CPU ms | peak RSS MiB |\n| --- | ---: | ---: | ---: |')
+  for (const r of results) log(`| ${r.row} | ${r.mbps} | ${r.cpuMs} | ${r.maxRssMiB} |`)
+  log('')
+  for (const [k, v] of Object.entries(ratios)) if (v !== undefined) log(`${k}: ${v}×`)
+  say({ sizeMiB: size / MiB, runs, node: process.version, results, ratios })
+}
+
+if (args.role !== undefined) {
+  const role = roles[args.role]
+  if (role === undefined) throw new Error(`unknown role ${args.role}`)
+  await role(JSON.parse(args.init ?? '{}'))
+} else {
+  await main()
+}
