@@ -51,3 +51,9 @@ export const DISCOVERY_PREFIX = 'hypermesh/registry/discovery/1/'
 
 /** Longest category, asset type, title or search text we carry: identifiers, not documents. */
 export const MAX_LABEL_LENGTH = 128
+
+/** Prefix of the strings whose hashes are content provider keys (SPEC.md, "Provider keys"). */
+export const CONTENT_KEY_PREFIX = 'hypermesh/registry/content/1/'
+
+/** Most content providers a fetch hands to STOQ; STOQ uses at most its own maxProviders of them. */
+export const MAX_FETCH_PROVIDERS = 16

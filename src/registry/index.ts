@@ -40,7 +40,7 @@ export { registryValidators, registrySelectors, selectBestRecord } from './valid
 export type { RegistryValidatorInit } from './validator.ts'
 export { SequenceMarks } from './marks.ts'
 export { versionEntry, mergeVersions, nextRecordBody, fitRecord } from './build-record.ts'
-export { discoveryKey, discoveryKeysFor, discoveryKeyForFilter } from './discovery-keys.ts'
+export { discoveryKey, contentKey, discoveryKeysFor, discoveryKeyForFilter } from './discovery-keys.ts'
 export { matchesFilter, newestMatching } from './filter.ts'
 export type { SearchFilter } from './filter.ts'
 export { CATALOG_STATUS, encodeCatalogMessage, decodeCatalogRequest, decodeCatalogResponse } from './catalog-wire.ts'

@@ -6,9 +6,11 @@ import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
 import { dhtGet, dhtPut } from '../node/index.ts'
-import { CID, pack, unpack, manifestDigest } from '../package/index.ts'
+import { pack, unpack, manifestDigest } from '../package/index.ts'
+import type { CID } from '../package/index.ts'
 import type { Manifest, PackMeta } from '../package/index.ts'
 import type { ChunkStore } from '../store/index.ts'
+import { NoProvidersError } from '../transfer/index.ts'
 import type { Stoq } from '../transfer/index.ts'
 import { checkDigestBinding, checkSoftwareBinding } from '../trust/index.ts'
 import type { ChainContext, TrustCertificate } from '../trust/index.ts'
@@ -17,8 +19,8 @@ import type { OperationOptions } from '../util/progress.ts'
 import { fitRecord, mergeVersions, nextRecordBody, versionEntry } from './build-record.ts'
 import { queryCatalog, startCatalogServer } from './catalog.ts'
 import type { CatalogDialer, CatalogRegistrar } from './catalog.ts'
-import { DEFAULT_RECORD_LIFETIME_MS, MAX_RECORD_LIFETIME_MS } from './constants.ts'
-import { discoveryKeyForFilter, discoveryKeysFor } from './discovery-keys.ts'
+import { DEFAULT_RECORD_LIFETIME_MS, MAX_FETCH_PROVIDERS, MAX_RECORD_LIFETIME_MS } from './constants.ts'
+import { contentKey, discoveryKeyForFilter, discoveryKeysFor } from './discovery-keys.ts'
 import {
   ManifestMismatchError, NoMatchingVersionError, PackageNotFoundError, PublishMetadataError
 } from './errors.ts'
@@ -233,7 +235,7 @@ export class Registry {
   async search (filter: SearchFilter = {}, options: OperationOptions<SearchProgress> = {}): Promise<PackageInfo[]> {
     const key = discoveryKeyForFilter(filter)
     const signal = options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS)
-    const peers = await this.catalogPeers(key, signal)
+    const peers = await this.findPeers(key, MAX_SEARCH_PEERS, signal)
     options.onProgress?.(new CustomProgressEvent('registry:search:providers', { key: key.toString(), peers: peers.length }))
     const found = new Map<string, Array<{ bytes: Uint8Array, peer: string }>>()
     const add = (bytes: Uint8Array, peer: string): void => {
@@ -262,7 +264,11 @@ export class Registry {
     const { name, range } = parsePackageSpec(spec)
     const { record, version } = await this.resolve(name, range, { signal: options.signal })
     options.onProgress?.(new CustomProgressEvent('registry:fetch:resolved', { name, version: version.version, manifest: version.manifest, publisher: record.publisher.fingerprint }))
-    const fetched = await this.init.transfer.fetch(version.manifest, { signal: options.signal, onProgress: options.onProgress, maxSize: version.size })
+    const providers = await this.findPeers(contentKey(version.manifest), MAX_FETCH_PROVIDERS, options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS))
+    if (providers.length === 0) throw new NoProvidersError(version.manifest)
+    const fetched = await this.init.transfer.fetch(version.manifest, {
+      providers: providers.map(p => p.toString()), signal: options.signal, onProgress: options.onProgress, maxSize: version.size
+    })
     const manifest = fetched.manifest as Manifest
     checkManifest(manifest, record, version)
     options.onProgress?.(new CustomProgressEvent('registry:fetch:verified', { manifest: version.manifest, root: version.root, size: version.size }))
@@ -324,7 +330,7 @@ export class Registry {
 
   private async putAndProvide (body: RecordBody, bytes: Uint8Array, options: OperationOptions<PublishProgress>): Promise<{ acceptedBy: string[], rejectedBy: Array<{ peer: string, error: string }> }> {
     const cids = [
-      ...body.versions.flatMap(v => [CID.parse(v.manifest), CID.parse(v.root)]),
+      ...body.versions.flatMap(v => [contentKey(v.manifest), contentKey(v.root)]),
       ...discoveryKeysFor(body)
     ]
     await Promise.all(cids.map(async cid => { await this.init.libp2p.contentRouting.provide(cid, { signal: options.signal }) }))
@@ -364,14 +370,15 @@ export class Registry {
     return record
   }
 
-  private async catalogPeers (key: CID, signal: AbortSignal): Promise<PeerId[]> {
+  /** Providers of a (sha2-256) provider key other than this node, found within DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS. */
+  private async findPeers (key: CID, max: number, signal: AbortSignal): Promise<PeerId[]> {
     const peers = new Map<string, PeerId>()
     const search = AbortSignal.any([signal, AbortSignal.timeout(DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS)])
     try {
       for await (const p of this.init.libp2p.contentRouting.findProviders(key, { signal: search })) {
         if (p.id.equals(this.init.libp2p.peerId)) continue
         peers.set(p.id.toString(), p.id)
-        if (peers.size >= MAX_SEARCH_PEERS) break
+        if (peers.size >= max) break
       }
     } catch (err: any) {
       if (signal.aborted) throw err

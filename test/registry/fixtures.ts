@@ -57,3 +57,7 @@ export async function tempDir (prefix = 'hm-registry-'): Promise<{ dir: string, 
   const dir = await mkdtemp(join(tmpdir(), prefix))
   return { dir, [Symbol.asyncDispose]: async () => { await rm(dir, { recursive: true, force: true }) } }
 }
+
+export async function removeDirs (dirs: string[]): Promise<void> {
+  await Promise.all(dirs.map(async dir => { await rm(dir, { recursive: true, force: true }) }))
+}
