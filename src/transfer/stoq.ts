@@ -144,7 +144,7 @@ export class Stoq implements Startable {
     this.started = false
   }
 
-  /** Announces in the DHT that this node provides `cid`. */
+  /** Announces in the DHT that this node provides `cid` (under its sha2-256 provider key, see src/util/provider-key.ts). */
   async provide (cid: CID | string, options: AbortOptions = {}): Promise<void> {
     if (this.components.contentRouting === undefined) throw new NoContentRoutingError()
     // provider records live under a sha2-256 key: kad-dht cannot carry BLAKE3 keys (see providerKey)
