@@ -167,6 +167,8 @@ export class Registry {
   private stopCatalog?: () => Promise<void>
   private readonly shutdown = new AbortController()
   private republishing?: Promise<unknown>
+  /** Own records whose last put was stored by no peer; retried every republish tick. */
+  private readonly unsent = new Set<string>()
 
   constructor (init: RegistryInit) {
     this.init = init
@@ -285,7 +287,9 @@ export class Registry {
   /**
    * Re-signs own records with less than half their lifetime left (sequence + 1, new expiry) and
    * puts them again; with `force`, also re-puts and re-provides the others (after a restart the
-   * mesh may have lost them). A name whose credentials were not kept is left to expire.
+   * mesh may have lost them), and so does every tick for a record whose last put reached no peer
+   * (a node republishing at start may not have joined the mesh yet). A name whose credentials
+   * were not kept is left to expire.
    */
   async republish (options: { force: boolean, signal?: AbortSignal }): Promise<Array<{ name: string, sequence: number }>> {
     const done: Array<{ name: string, sequence: number }> = []
@@ -294,7 +298,7 @@ export class Registry {
       const { body, envelope } = decodeRecord(bytes)
       const left = new Date(body.expires).getTime() - this.now().getTime()
       const stale = left < this.lifetimeMs / 2
-      if (!stale && !options.force) continue
+      if (!stale && !options.force && !this.unsent.has(name)) continue
       try {
         if (stale) {
           const creds = await loadCredentials(this.init.dataDir, envelope.signatures[0].keyid)
@@ -341,6 +345,8 @@ export class Registry {
       allowZeroPeers: this.init.libp2p.getConnections().length === 0
     })
     options.onProgress?.(new CustomProgressEvent('registry:publish:stored', { name: body.name, acceptedBy: put.acceptedBy.length, rejectedBy: put.rejectedBy.length }))
+    if (put.acceptedBy.length === 0) this.unsent.add(body.name)
+    else this.unsent.delete(body.name)
     return put
   }
 
