@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateSigningKey, issuePublisher, issueRoot } from '../../src/trust/index.ts'
+import { canonicalJsonBytes, generateSigningKey, issuePublisher, issueRoot } from '../../src/trust/index.ts'
 import { SCOPE } from '../trust/fixtures.ts'
 import type { Pki } from '../trust/fixtures.ts'
-import { RECORD_TYPE } from '../../src/registry/index.ts'
+import { decodeRecord, RECORD_TYPE } from '../../src/registry/index.ts'
 import type { RecordBody, RecordVersion } from '../../src/registry/index.ts'
 import { cidOf, CBOR_CODEC, JSON_CODEC } from '../../src/package/index.ts'
 
@@ -60,4 +60,11 @@ export async function tempDir (prefix = 'hm-registry-'): Promise<{ dir: string, 
 
 export async function removeDirs (dirs: string[]): Promise<void> {
   await Promise.all(dirs.map(async dir => { await rm(dir, { recursive: true, force: true }) }))
+}
+
+/** The record with its version list replaced after signing (signature kept). */
+export function tamperVersions (bytes: Uint8Array): Uint8Array {
+  const { envelope, body: signed } = decodeRecord(bytes)
+  const tampered = { ...signed, versions: [fakeVersion(signed.versions[0].version, 'evil content')] }
+  return canonicalJsonBytes({ ...envelope, payload: Buffer.from(canonicalJsonBytes(tampered)).toString('base64') })
 }

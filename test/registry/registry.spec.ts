@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { dhtPut } from '../../src/node/index.ts'
 import { discoveryKey, recordKey, signRecord } from '../../src/registry/index.ts'
 import { PublishedRecords } from '../../src/registry/published.ts'
-import { body, credsOf, makeForeignPublisher, makePki, removeDirs } from './fixtures.ts'
+import { generateSigningKey, issuePublisher, issueRevocationList } from '../../src/trust/index.ts'
+import { body, credsOf, makeForeignPublisher, makePki, removeDirs, SCOPE, tamperVersions } from './fixtures.ts'
 import type { Pki } from './fixtures.ts'
 import { connectAll, startNode } from './mesh.ts'
 import type { RegistryNode } from './mesh.ts'
@@ -94,13 +95,20 @@ describe('registry over a 4-node TCP mesh on 127.0.0.1', () => {
     await assert.rejects(d.registry.resolve('acme.missing'), { name: 'PackageNotFoundError' })
   })
 
-  it('every node refuses an older sequence, an untrusted signer and an expired record; none rolls back', async () => {
+  it('every node refuses an older sequence, an untrusted signer, an expired record, a revoked publisher and a tampered version list; none rolls back', async () => {
     const [, b, , d] = nodes
     const dht = b.libp2p.services.dht
     const mallory = await makeForeignPublisher()
     const untrusted = signRecord({ body: body({ sequence: 99 }), ...credsOf(mallory) })
     const expired = signRecord({ body: body({ sequence: 100, now: new Date(Date.now() - 7_200_000), lifetimeMs: 3_600_000 }), ...credsOf(pki) })
-    for (const [what, value] of [['older sequence', first, 'RollbackError'], ['untrusted', untrusted, 'UnknownRootError'], ['expired', expired, 'ExpiredMetadataError']] as const) {
+    // a second publisher of the same intermediate, revoked in every node's trust store
+    const key = generateSigningKey()
+    const revokedPublisher = { certificate: await issuePublisher({ subject: 'Acme Former Employee', publicKey: key.publicKey, issuer: pki.intermediate, scope: SCOPE }), privateKey: key.privateKey }
+    const crl = await issueRevocationList({ issuer: pki.intermediate, number: 1n, entries: [{ serialNumber: revokedPublisher.certificate.serialNumber, revocationDate: new Date(Date.now() - 60_000) }] })
+    pki.store.revocations.accept(crl, new Date())
+    const revoked = signRecord({ body: body({ sequence: 101 }), key: revokedPublisher.privateKey, chain: [revokedPublisher.certificate, pki.intermediate.certificate] })
+    const tampered = tamperVersions(signRecord({ body: body({ sequence: 102 }), ...credsOf(pki) }))
+    for (const [what, value] of [['older sequence', first], ['untrusted', untrusted], ['expired', expired], ['revoked', revoked], ['tampered', tampered]] as const) {
       const rejected = await dhtPut(dht, recordKey('acme.tool'), value).then(() => undefined, (err: Error) => err)
       assert.equal(rejected?.name, 'DhtPutRejectedError', what)
       assert.match((rejected as any).hint ?? '', /first refusal/, what)
