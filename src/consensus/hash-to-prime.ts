@@ -19,6 +19,28 @@ export const MILLER_RABIN_BASES = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n,
 export const MAX_CANDIDATES = 1 << 16
 
 const SMALL_PRIMES = sieve(TRIAL_DIVISION_LIMIT)
+/**
+ * The small primes in groups whose product stays below 2^53: one BigInt remainder per group,
+ * then plain number remainders, a quarter of the BigInt work of dividing prime by prime.
+ */
+const PRIME_GROUPS = groupPrimes(SMALL_PRIMES.map(Number))
+
+function groupPrimes (primes: number[]): Array<{ product: bigint, primes: number[] }> {
+  const groups: Array<{ product: bigint, primes: number[] }> = []
+  let current: number[] = []
+  let product = 1
+  for (const p of primes) {
+    if (product * p > Number.MAX_SAFE_INTEGER) {
+      groups.push({ product: BigInt(product), primes: current })
+      current = []
+      product = 1
+    }
+    current.push(p)
+    product *= p
+  }
+  if (current.length > 0) groups.push({ product: BigInt(product), primes: current })
+  return groups
+}
 
 function sieve (limit: number): bigint[] {
   const composite = new Uint8Array(limit)
@@ -34,7 +56,10 @@ function sieve (limit: number): bigint[] {
 /** True when n passes trial division and Miller–Rabin to every fixed base (n must exceed the limit). */
 export function isProbablePrime (n: bigint): boolean {
   if (n < BigInt(TRIAL_DIVISION_LIMIT)) return SMALL_PRIMES.includes(n)
-  for (const p of SMALL_PRIMES) if (n % p === 0n) return false
+  for (const group of PRIME_GROUPS) {
+    const r = Number(n % group.product)
+    for (const p of group.primes) if (r % p === 0) return false
+  }
   let d = n - 1n
   let s = 0
   while ((d & 1n) === 0n) { d >>= 1n; s++ }
