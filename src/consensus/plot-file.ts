@@ -1,7 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { equalBytes, HASH_BYTES, readU32, str, u32 } from './encoding.ts'
 import { PlotFileInvalidError } from './errors.ts'
-import { paramsFor } from './params.ts'
+import { paramsFor, PROFILES } from './params.ts'
 import { plotFromLabels, plotSeed } from './plot.ts'
 import type { ProfileName } from './params.ts'
 import type { Plot } from './plot.ts'
@@ -15,9 +16,15 @@ import type { OperationOptions } from '../util/progress.ts'
 
 const MAGIC = str('HMPLOT1\n')
 
+/** Where a data dir keeps its plot for a profile: `<dataDir>/consensus/plot-<profile>.bin`. */
+export function defaultPlotPath (dataDir: string, profile: ProfileName): string {
+  return join(dataDir, 'consensus', `plot-${profile}.bin`)
+}
+
 export async function savePlot (path: string, plot: Plot, profile: ProfileName): Promise<void> {
   const name = str(profile)
   const temp = `${path}.tmp-${process.pid}`
+  await mkdir(dirname(path), { recursive: true })
   await writeFile(temp, Buffer.concat([MAGIC, u32(name.byteLength), name, plot.seed, plot.labels]))
   await rename(temp, path)
 }
@@ -29,6 +36,7 @@ export async function loadPlot (path: string, nodePublicKey: Uint8Array, options
   const nameLength = readU32(bytes, MAGIC.byteLength)
   const nameEnd = MAGIC.byteLength + 4 + nameLength
   const profile = new TextDecoder().decode(bytes.subarray(MAGIC.byteLength + 4, nameEnd)) as ProfileName
+  if (!Object.hasOwn(PROFILES, profile)) throw new PlotFileInvalidError(`${path} names an unknown profile`)
   const params = paramsFor(profile)
   const seed = bytes.slice(nameEnd, nameEnd + HASH_BYTES)
   if (!equalBytes(seed, plotSeed(nodePublicKey, params))) {
