@@ -76,3 +76,7 @@ export async function createRegistry (init: RegistryInit): Promise<Registry> {
   await init.marks.open(init.datastore)
   return new Registry(init)
 }
+export {
+  publishRequest, searchRequest, infoRequest, fetchRequest, publishedRequest, InvalidRegistryRequestError,
+  publishRequestSchema, searchRequestSchema, fetchRequestSchema, infoRequestSchema
+} from './requests.ts'

@@ -4,9 +4,9 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { dhtPut } from '../../src/node/index.ts'
-import { discoveryKey, recordKey, signRecord } from '../../src/registry/index.ts'
+import { discoveryKey, infoRequest, publishRequest, recordKey, signRecord } from '../../src/registry/index.ts'
 import { PublishedRecords } from '../../src/registry/published.ts'
-import { generateSigningKey, issuePublisher, issueRevocationList } from '../../src/trust/index.ts'
+import { generateSigningKey, issuePublisher, issueRevocationList, privateKeyToPem } from '../../src/trust/index.ts'
 import { body, credsOf, makeForeignPublisher, makePki, removeDirs, SCOPE, tamperVersions } from './fixtures.ts'
 import type { Pki } from './fixtures.ts'
 import { connectAll, startNode } from './mesh.ts'
@@ -81,7 +81,13 @@ describe('registry over a 4-node TCP mesh on 127.0.0.1', () => {
     const [a, b, c, d] = nodes
     const src = join(work, 'v2')
     await writePackage(src, '1.1.0')
-    const published = await a.registry.publish(src, credsOf(pki))
+    // through the control API's request handler, as the daemon will call it: key and chain from files
+    const certPath = join(work, 'publisher.pem')
+    const keyPath = join(work, 'publisher.key')
+    await writeFile(certPath, pki.publisher.certificate.pem + pki.intermediate.certificate.pem)
+    await writeFile(keyPath, privateKeyToPem(pki.publisher.privateKey), { mode: 0o600 })
+    await assert.rejects(publishRequest(a.registry, { dir: src }), { name: 'InvalidRegistryRequestError' })
+    const published = await publishRequest(a.registry, { dir: src, cert: certPath, key: keyPath })
     assert.equal(published.sequence, 2)
     for (const n of [b, c, d]) {
       const { record, version } = await n.registry.resolve('acme.tool')
@@ -89,7 +95,7 @@ describe('registry over a 4-node TCP mesh on 127.0.0.1', () => {
       assert.equal(version.version, '1.1.0')
     }
     assert.equal((await d.registry.resolve('acme.tool', '~1.0')).version.version, '1.0.0')
-    const info = await c.registry.info('acme.tool')
+    const info = await infoRequest(c.registry, { name: 'acme.tool' })
     assert.deepEqual(info.versions, ['1.0.0', '1.1.0'])
     await assert.rejects(d.registry.resolve('acme.tool', '^2'), { name: 'NoMatchingVersionError' })
     await assert.rejects(d.registry.resolve('acme.missing'), { name: 'PackageNotFoundError' })
