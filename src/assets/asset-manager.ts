@@ -12,6 +12,12 @@ import type { AssetExtensionHandler, AssetMetadata, AssetRecord } from './handle
 
 const log = logger('hypermesh:assets')
 
+/**
+ * Records kept in memory besides LevelDB: reads on the hot path (every asset operation starts
+ * with one) then cost a map lookup. A record is a few hundred bytes, so this is a few MiB.
+ */
+export const RECORD_CACHE_SIZE = 10_000
+
 export interface AssetManagerInit {
   /** A LevelDB directory the manager opens and closes itself. */
   path?: string
@@ -39,6 +45,8 @@ export class AssetManager {
   readonly #db: Level<string, string>
   readonly #ownsDb: boolean
   readonly #records
+  /** Insertion-ordered, so the first key is the least recently used. */
+  readonly #cache = new Map<AssetId, AssetRecord>()
   #closed = false
 
   private constructor (db: Level<string, string>, ownsDb: boolean) {
@@ -67,28 +75,28 @@ export class AssetManager {
     this.#assertOpen()
     if (!isAssetType(type)) throw new InvalidAssetTypeError(String(type))
     const id = computeAssetId(type, spec)
-    const existing = await this.#records.get(id)
+    const existing = await this.#read(id)
     if (existing != null) return existing
     const { owner, handler } = this.handlers.get(type)
     options.signal?.throwIfAborted()
     const result = await handler.create(spec, { signal: options.signal })
     const now = Date.now()
     const record: AssetRecord = { id, type, owner, metadata: { ...options.metadata, ...result.metadata }, createdAt: now, updatedAt: now }
-    await this.#records.put(id, record)
+    await this.#write(record)
     options.onProgress?.(new CustomProgressEvent('assets:create:stored', { id, type }))
     return record
   }
 
   async get (id: AssetId): Promise<AssetRecord> {
     this.#assertOpen()
-    const record = await this.#records.get(id)
+    const record = await this.#read(id)
     if (record == null) throw new AssetNotFoundError(id)
     return record
   }
 
   async has (id: AssetId): Promise<boolean> {
     this.#assertOpen()
-    return (await this.#records.get(id)) != null
+    return (await this.#read(id)) != null
   }
 
   async list (filter: AssetFilter = {}): Promise<AssetRecord[]> {
@@ -107,7 +115,7 @@ export class AssetManager {
     const { handler } = this.handlers.get(record.type)
     const result = await handler.update(record, patch, { signal: options.signal })
     const updated: AssetRecord = { ...record, metadata: { ...record.metadata, ...result.metadata }, updatedAt: Date.now() }
-    await this.#records.put(id, updated)
+    await this.#write(updated)
     return updated
   }
 
@@ -116,6 +124,7 @@ export class AssetManager {
     const { handler } = this.handlers.get(record.type)
     await handler.delete(record, { signal: options.signal })
     await this.#records.del(id)
+    this.#cache.delete(id)
   }
 
   /** A type-specific operation, e.g. `start` on a VirtualMachine. */
@@ -132,6 +141,29 @@ export class AssetManager {
     if (this.#closed) return
     this.#closed = true
     if (this.#ownsDb) await this.#db.close()
+  }
+
+  async #read (id: AssetId): Promise<AssetRecord | undefined> {
+    const cached = this.#cache.get(id)
+    if (cached != null) {
+      this.#cache.delete(id)
+      this.#cache.set(id, cached)
+      return structuredClone(cached)
+    }
+    const record = await this.#records.get(id)
+    if (record != null) this.#remember(record)
+    return record
+  }
+
+  async #write (record: AssetRecord): Promise<void> {
+    await this.#records.put(record.id, record)
+    this.#remember(record)
+  }
+
+  #remember (record: AssetRecord): void {
+    this.#cache.delete(record.id)
+    this.#cache.set(record.id, structuredClone(record))
+    if (this.#cache.size > RECORD_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!)
   }
 
   #assertOpen (): void {

@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-export { AssetManager } from './asset-manager.ts'
+export { AssetManager, RECORD_CACHE_SIZE } from './asset-manager.ts'
 export type { AssetManagerInit, AssetFilter, CreateAssetOptions } from './asset-manager.ts'
 export { computeAssetId, isAssetId } from './asset-id.ts'
 export type { AssetId } from './asset-id.ts'

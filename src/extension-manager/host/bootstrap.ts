@@ -22,13 +22,28 @@ export function bootstrapSource (capabilities: string[]): string {
     assets: Object.freeze({ create: op('AssetManagement', 'create'), get: op('AssetManagement', 'get'), list: op('AssetManagement', 'list'), update: op('AssetManagement', 'update'), delete: op('AssetManagement', 'delete') }),
     network: Object.freeze({ send: op('NetworkAccess', 'send') })
   })
-  globalThis.__hmInvoke = async (exportsObject, method, args) => {
+  // A call answers at once when the export is synchronous; otherwise it answers { pending: true }
+  // and settles later through __hmSettle, so a plain call never waits on promise plumbing.
+  const settle = globalThis.__hmSettle
+  delete globalThis.__hmSettle
+  const toWire = (err) => ({ name: String(err?.name ?? 'Error'), message: String(err?.message ?? err) })
+  const answer = (callId, outcome) => {
+    try {
+      settle.applyIgnored(undefined, [callId, outcome], { arguments: { copy: true } })
+    } catch (err) {
+      settle.applyIgnored(undefined, [callId, { ok: false, error: toWire(err) }], { arguments: { copy: true } })
+    }
+  }
+  globalThis.__hmInvoke = (exportsObject, callId, method, args) => {
     try {
       const fn = exportsObject[method]
       if (typeof fn !== 'function') return { ok: false, error: { name: 'UnknownMethodError', message: 'the extension exports no function ' + method } }
-      return { ok: true, value: await fn(...args) }
+      const value = fn(...args)
+      if (value == null || typeof value.then !== 'function') return { ok: true, value }
+      value.then(v => { answer(callId, { ok: true, value: v }) }, err => { answer(callId, { ok: false, error: toWire(err) }) })
+      return { pending: true }
     } catch (err) {
-      return { ok: false, error: { name: String(err?.name ?? 'Error'), message: String(err?.message ?? err) } }
+      return { ok: false, error: toWire(err) }
     }
   }
 })()

@@ -11,7 +11,8 @@
 import { createRequire } from 'node:module'
 import { TokenBucket } from '../token-bucket.ts'
 import { bootstrapSource } from './bootstrap.ts'
-import type { FromHost, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
+import { batchingSender } from './protocol.ts'
+import type { Batch, FromHost, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type * as IvmTypes from 'isolated-vm'
 
 /** How often the watchdog reads CPU time: short enough to stop a runaway loop within a few ticks. */
@@ -21,10 +22,14 @@ const NS_PER_MS = 1e6
 
 const ivm: typeof IvmTypes = createRequire(import.meta.url)(requiredEnv('HYPERMESH_IVM_PATH'))
 
+type Answer = Outcome | { pending: true }
+
 interface Running {
   isolate: IvmTypes.Isolate
   context: IvmTypes.Context
-  invoke: IvmTypes.Reference<(...args: unknown[]) => Promise<Outcome>>
+  invoke: IvmTypes.Reference<(...args: unknown[]) => Answer>
+  /** Calls whose export returned a promise, by call id, until the isolate settles them. */
+  pending: Map<number, (outcome: Outcome) => void>
   exportsRef: IvmTypes.Reference<unknown>
   spec: LoadSpec
   cpu: TokenBucket
@@ -35,10 +40,9 @@ interface Running {
 const running = new Map<string, Running>()
 const pendingCapability = new Map<number, (outcome: Outcome) => void>()
 let nextCapabilityId = 0
+let nextCallId = 0
 
-function send (message: FromHost): void {
-  process.send?.(message)
-}
+const send = batchingSender<FromHost>(message => { process.send?.(message) })
 
 function toWire (err: unknown): WireError {
   const e = err as { name?: unknown, message?: unknown }
@@ -47,8 +51,14 @@ function toWire (err: unknown): WireError {
 
 async function load (spec: LoadSpec): Promise<unknown> {
   const isolate = new ivm.Isolate({ memoryLimit: spec.memoryMb })
+  const pending = new Map<number, (outcome: Outcome) => void>()
   try {
     const context = await isolate.createContext()
+    await context.global.set('__hmSettle', new ivm.Reference((callId: number, outcome: Outcome) => {
+      const settle = pending.get(callId)
+      pending.delete(callId)
+      settle?.(outcome)
+    }))
     await context.global.set('__hmHostCall', new ivm.Reference(async (capability: string, operation: string, args: unknown[]) => {
       return await new Promise<Outcome>(resolve => {
         const id = nextCapabilityId++
@@ -67,7 +77,7 @@ async function load (spec: LoadSpec): Promise<unknown> {
     const exportsRef = module.namespace
     const names = await context.evalClosure('return Object.keys($0)', [exportsRef.derefInto()], { result: { copy: true }, timeout: spec.callTimeoutMs }) as string[]
     const entry: Running = {
-      isolate, context, invoke, exportsRef, spec,
+      isolate, context, invoke, exportsRef, spec, pending,
       cpu: new TokenBucket(spec.cpuPercent * 10, spec.cpuBurstMs),
       lastCpuNs: isolate.cpuTime
     }
@@ -94,9 +104,24 @@ async function call (ext: string, method: string, args: unknown[]): Promise<unkn
   if (entry == null) throw Object.assign(new Error(`extension ${ext} is not loaded in the host`), { name: 'ExtensionNotLoadedError' })
   let outcome: Outcome
   try {
-    outcome = await entry.invoke.apply(undefined, [entry.exportsRef.derefInto(), method, args], {
-      arguments: { copy: true }, result: { promise: true, copy: true }, timeout: entry.spec.callTimeoutMs
-    })
+    const callId = nextCallId++
+    // registered first: the isolate may settle the call before apply() has returned here
+    const settled = new Promise<Outcome>(resolve => { entry.pending.set(callId, resolve) })
+    let answer: Answer
+    try {
+      answer = await entry.invoke.apply(undefined, [entry.exportsRef.derefInto(), callId, method, args], {
+        arguments: { copy: true }, result: { copy: true }, timeout: entry.spec.callTimeoutMs
+      })
+    } catch (err) {
+      entry.pending.delete(callId)
+      throw err
+    }
+    if ('pending' in answer) {
+      outcome = await settled
+    } else {
+      entry.pending.delete(callId)
+      outcome = answer
+    }
   } catch (err) {
     if (entry.stopped != null) throw Object.assign(new Error(entry.stopped.message), { name: entry.stopped.name })
     const memory = memoryFailure(entry.isolate, err)
@@ -111,8 +136,7 @@ async function call (ext: string, method: string, args: unknown[]): Promise<unkn
     throw err
   }
   if (!outcome.ok) {
-    const memory = memoryFailure(entry.isolate, outcome.error)
-    const error = memory ?? outcome.error
+    const error = memoryFailure(entry.isolate, outcome.error) ?? outcome.error
     throw Object.assign(new Error(error.message), { name: error.name })
   }
   return outcome.value
@@ -124,6 +148,7 @@ function stop (entry: Running, error: WireError): void {
   entry.stopped = error
   running.delete(entry.spec.ext)
   if (!entry.isolate.isDisposed) entry.isolate.dispose()
+  settleAll(entry, error)
   send({ type: 'crashed', ext: entry.spec.ext, error })
 }
 
@@ -133,6 +158,13 @@ function unload (ext: string): void {
   running.delete(ext)
   entry.stopped = { name: 'ExtensionUnloadedError', message: `extension ${ext} was unloaded` }
   if (!entry.isolate.isDisposed) entry.isolate.dispose()
+  settleAll(entry, entry.stopped)
+}
+
+/** Answers every call still waiting on a stopped isolate, which will never settle them itself. */
+function settleAll (entry: Running, error: WireError): void {
+  for (const settle of entry.pending.values()) settle({ ok: false, error })
+  entry.pending.clear()
 }
 
 function watchdog (): void {
@@ -174,7 +206,10 @@ function requiredEnv (name: string): string {
   return value
 }
 
-process.on('message', (message: ToHost) => { void handle(message) })
+process.on('message', (message: ToHost | Batch<ToHost>) => {
+  if (message.type === 'batch') for (const m of message.messages) void handle(m)
+  else void handle(message)
+})
 process.on('disconnect', () => { process.exit(0) })
 setInterval(watchdog, WATCHDOG_INTERVAL_MS)
 send({ type: 'ready' })

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { logger } from '@libp2p/logger'
 import { ExtensionHostUnavailableError } from '../errors.ts'
-import type { FromHost, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
+import { batchingSender } from './protocol.ts'
+import type { Batch, FromHost, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type { ChildProcess } from 'node:child_process'
 
 const log = logger('hypermesh:extension-manager:host')
@@ -32,12 +33,14 @@ export class HostProcess {
   readonly #child: ChildProcess
   readonly #pending = new Map<number, { resolve: (outcome: Outcome) => void }>()
   readonly #callbacks: HostCallbacks
+  readonly #send: (message: ToHost) => void
   #nextId = 0
   #exited?: string
 
   private constructor (child: ChildProcess, callbacks: HostCallbacks) {
     this.#child = child
     this.#callbacks = callbacks
+    this.#send = batchingSender<ToHost>(message => { if (this.#exited == null) child.send(message) })
   }
 
   static async start (callbacks: HostCallbacks): Promise<HostProcess> {
@@ -99,7 +102,7 @@ export class HostProcess {
     const id = this.#nextId++
     const outcome = await new Promise<Outcome>(resolve => {
       this.#pending.set(id, { resolve })
-      this.#child.send({ ...message, id })
+      this.#send({ ...message, id })
     })
     if (outcome.ok) return outcome.value
     throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name, wire: outcome.error })
@@ -120,8 +123,10 @@ export class HostProcess {
         reject(new ExtensionHostUnavailableError(this.#exited))
         this.#callbacks.onExit(this.#exited)
       })
-      this.#child.on('message', (message: FromHost) => {
-        if (message.type === 'ready') { clearTimeout(timer); resolve() } else this.#dispatch(message)
+      this.#child.on('message', (message: FromHost | Batch<FromHost>) => {
+        for (const m of message.type === 'batch' ? message.messages : [message]) {
+          if (m.type === 'ready') { clearTimeout(timer); resolve() } else this.#dispatch(m)
+        }
       })
     })
   }
@@ -135,7 +140,7 @@ export class HostProcess {
       this.#callbacks.onCrash(message.ext, message.error)
     } else {
       void this.#callbacks.onCapability(message.ext, message.capability, message.operation, message.args)
-        .then(outcome => { if (this.#exited == null) this.#child.send({ type: 'capability-reply', id: message.id, outcome } satisfies ToHost) })
+        .then(outcome => { this.#send({ type: 'capability-reply', id: message.id, outcome }) })
     }
   }
 }

@@ -30,3 +30,22 @@ export type FromHost =
   | { type: 'reply', id: number, outcome: Outcome }
   | { type: 'capability', id: number, ext: string, capability: string, operation: string, args: unknown[] }
   | { type: 'crashed', ext: string, error: WireError }
+
+/** Messages queued in one event-loop turn travel as one IPC message: per-message IPC cost dominates small calls. */
+export interface Batch<T> { type: 'batch', messages: T[] }
+
+/**
+ * Queues messages and sends them together once the current turn of the event loop is over.
+ */
+export function batchingSender<T> (send: (message: T | Batch<T>) => void): (message: T) => void {
+  let queue: T[] = []
+  const flush = (): void => {
+    const messages = queue
+    queue = []
+    send(messages.length === 1 ? messages[0] : { type: 'batch', messages })
+  }
+  return (message: T) => {
+    queue.push(message)
+    if (queue.length === 1) setImmediate(flush)
+  }
+}

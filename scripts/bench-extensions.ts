@@ -1,0 +1,127 @@
+/**
+ * Extension benchmarks (`npm run bench:extensions`):
+ * - signed package on disk → ready: discovery checks (schema, content root, TrustChain
+ *   signature, host range), grants, isolate start, initialize, registerAssets; p50/p95;
+ * - asset operation latency with 100 concurrent callers: a type-specific operation on a
+ *   Greeting asset (AssetManager → extension manager → host process → isolate and back) and a
+ *   record read (AssetManager only); p50/p99.
+ * Prints a table, then one JSON document on the last line. Options: --loads N, --ops N.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { Level } from 'level'
+import { AssetManager } from '../src/assets/index.ts'
+import { ExtensionManager, SIGNATURE_FILE, manifestForFiles, trustChainVerifier } from '../src/extension-manager/index.ts'
+import { canonicalManifestBytes } from '../src/package/index.ts'
+import { generateSigningKey, issuePublisher, issueRoot, signPackage, TrustStore } from '../src/trust/index.ts'
+import type { Manifest } from '../src/package/index.ts'
+
+/** Callers issuing asset operations at once: the seed's concurrent-operations quota. */
+const CONCURRENT_CALLERS = 100
+
+const { values } = parseArgs({ options: { loads: { type: 'string', default: '50' }, ops: { type: 'string', default: '20000' } } })
+const LOADS = Number(values.loads)
+const OPS = Number(values.ops)
+const HELLO = fileURLToPath(new URL('../extensions/hello', import.meta.url))
+
+function percentile (sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+
+function summary (samples: number[]): { n: number, p50: number, p95: number, p99: number, max: number } {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const round = (v: number): number => Math.round(v * 1000) / 1000
+  return { n: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? 0) }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'hm-bench-ext-'))
+try {
+  const rootKey = generateSigningKey().privateKey
+  const root = { certificate: await issueRoot({ subject: 'Bench Root', privateKey: rootKey }), privateKey: rootKey }
+  const key = generateSigningKey()
+  const scope = { namePrefixes: [''], capabilities: ['AssetManagement'] }
+  const publisher = { certificate: await issuePublisher({ subject: 'Bench Publisher', publicKey: key.publicKey, issuer: root, scope }), privateKey: key.privateKey }
+
+  // LOADS signed copies of extensions/hello, each its own id so each load is a cold one
+  const helloManifest = JSON.parse(await readFile(join(HELLO, 'manifest.json'), 'utf8')) as Manifest
+  const packages: string[] = []
+  for (let i = 0; i < LOADS; i++) {
+    const pkgDir = join(dir, 'packages', `hello-${i}`)
+    await cp(join(HELLO, 'index.js'), join(pkgDir, 'index.js'))
+    const code = await readFile(join(pkgDir, 'index.js'), 'utf8')
+    await writeFile(join(pkgDir, 'index.js'), code.replace("type: 'Greeting'", `type: 'Greeting${i}'`))
+    const manifest = await manifestForFiles(pkgDir, ['index.js'], {
+      ...helloManifest, id: `hello-${i}`, provided_assets: [`Greeting${i}`], certificate_fingerprint: publisher.certificate.fingerprint
+    })
+    await writeFile(join(pkgDir, 'manifest.json'), JSON.stringify(manifest))
+    const envelope = signPackage({ bytes: canonicalManifestBytes(manifest), key: publisher.privateKey, chain: [publisher.certificate] })
+    await writeFile(join(pkgDir, SIGNATURE_FILE), JSON.stringify(envelope))
+    packages.push(pkgDir)
+  }
+
+  const db = new Level<string, string>(join(dir, 'db'))
+  const assets = await AssetManager.open({ db })
+  const manager = new ExtensionManager(assets, {
+    directories: [join(dir, 'installed')],
+    db,
+    signatureVerifier: trustChainVerifier(new TrustStore({ anchors: [root.certificate] })),
+    policy: { default: ['AssetManagement'] }
+  })
+  await manager.start()
+
+  const loadMs: number[] = []
+  for (const [i, pkgDir] of packages.entries()) {
+    const start = performance.now()
+    const info = await manager.loadExtension(pkgDir)
+    loadMs.push(performance.now() - start)
+    if (info.state !== 'running') throw new Error(`hello-${i} is ${info.state}`)
+    if (i > 0) await manager.unloadExtension(info.id)
+  }
+
+  // hello-0 stays running; its Greeting0 asset is the target of the operations
+  const record = await assets.create('Greeting0', { name: 'bench' })
+  const invokeMs: number[] = []
+  const getMs: number[] = []
+  const caller = async (samples: number[], op: () => Promise<unknown>, count: number): Promise<void> => {
+    for (let i = 0; i < count; i++) {
+      const start = performance.now()
+      await op()
+      samples.push(performance.now() - start)
+    }
+  }
+  const perCaller = Math.ceil(OPS / CONCURRENT_CALLERS)
+  const warm = async (): Promise<void> => { for (let i = 0; i < 200; i++) await assets.invoke(record.id, 'read', null) }
+  await warm()
+  let start = performance.now()
+  await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async () => { await caller(invokeMs, async () => await assets.invoke(record.id, 'read', null), perCaller) }))
+  const invokeSeconds = (performance.now() - start) / 1000
+  start = performance.now()
+  await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async () => { await caller(getMs, async () => await assets.get(record.id), perCaller) }))
+  const getSeconds = (performance.now() - start) / 1000
+
+  await manager.stop()
+  await assets.close()
+  await db.close()
+
+  const result = {
+    node: process.version,
+    loads: { ...summary(loadMs), first: Math.round(loadMs[0] * 1000) / 1000, target: { p95: 50, seed: 100 } },
+    assetInvoke: { ...summary(invokeMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(invokeMs.length / invokeSeconds), target: { p99: 2, seed: 10 } },
+    assetGet: { ...summary(getMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(getMs.length / getSeconds) }
+  }
+  const row = (name: string, s: { n: number, p50: number, p95: number, p99: number, max: number }): string =>
+    `${name.padEnd(34)} ${String(s.n).padStart(6)} ${s.p50.toFixed(3).padStart(9)} ${s.p95.toFixed(3).padStart(9)} ${s.p99.toFixed(3).padStart(9)} ${s.max.toFixed(3).padStart(9)}`
+  process.stdout.write([
+    `${'measurement (ms)'.padEnd(34)} ${'n'.padStart(6)} ${'p50'.padStart(9)} ${'p95'.padStart(9)} ${'p99'.padStart(9)} ${'max'.padStart(9)}`,
+    row('signed package on disk → ready', result.loads),
+    row(`asset invoke, ${CONCURRENT_CALLERS} callers`, result.assetInvoke),
+    row(`asset get, ${CONCURRENT_CALLERS} callers`, result.assetGet),
+    `invoke throughput ${result.assetInvoke.opsPerSecond}/s, get throughput ${result.assetGet.opsPerSecond}/s`,
+    JSON.stringify(result)
+  ].join('\n') + '\n')
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
