@@ -1,4 +1,4 @@
-import { absorb, equalBytes, hashFields, hasher, HASH_BYTES, readU32, str, u32 } from './encoding.ts'
+import { equalBytes, hashFields, HASH_BYTES, readU32, str, u32 } from './encoding.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import { STEPS_PER_TURN, turn } from './yield.ts'
 import type { ConsensusParams } from './params.ts'
@@ -46,10 +46,7 @@ export function parentIndices (seed: Uint8Array, index: number, parents: number)
 
 /** label_i = H("plot-label", seed, u32(i), label_{i−1}, label_{p_0}, …); label_0 = H("plot-label", seed, u32(0)). */
 export function computeLabel (seed: Uint8Array, index: number, predecessor: Uint8Array | undefined, parentLabels: Uint8Array[]): Uint8Array {
-  const hash = hasher('plot-label', seed, u32(index))
-  if (predecessor != null) absorb(hash, predecessor)
-  for (const label of parentLabels) absorb(hash, label)
-  return new Uint8Array(hash.digest())
+  return predecessor == null ? hashFields('plot-label', seed, u32(index)) : hashFields('plot-label', seed, u32(index), predecessor, ...parentLabels)
 }
 
 export function leafHash (index: number, label: Uint8Array): Uint8Array {

@@ -1,4 +1,5 @@
-import { absorb, hasher, u64 } from './encoding.ts'
+import { hash as oneShot } from 'node:crypto'
+import { hashFields, hashInput, u64 } from './encoding.ts'
 import { WorkInvalidError } from './errors.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import { STEPS_PER_TURN, turn } from './yield.ts'
@@ -21,18 +22,20 @@ export function leadingZeroBits (hash: Uint8Array): number {
 
 /** H("work", ctx, plotRoot, u64(nonce)). */
 export function workHash (contextHash: Uint8Array, plotRoot: Uint8Array, nonce: number): Uint8Array {
-  const hash = hasher('work', contextHash, plotRoot)
-  absorb(hash, u64(nonce))
-  return new Uint8Array(hash.digest())
+  return hashFields('work', contextHash, plotRoot, u64(nonce))
 }
 
-/** The first nonce from 0 whose work hash has at least `bits` leading zero bits. */
+/**
+ * The first nonce from 0 whose work hash has at least `bits` leading zero bits. The whole hash
+ * input is laid out once (as hashFields would) and only the nonce bytes are rewritten per try.
+ */
 export async function solveWork (contextHash: Uint8Array, plotRoot: Uint8Array, bits: number, options: OperationOptions = {}): Promise<number> {
-  const prefix = hasher('work', contextHash, plotRoot)
+  const template = hashInput('work', contextHash, plotRoot, new Uint8Array(8))
+  const view = new DataView(template.buffer, template.byteOffset + template.byteLength - 8, 8)
   for (let nonce = 0; nonce <= Number.MAX_SAFE_INTEGER; nonce++) {
-    const hash = prefix.copy()
-    absorb(hash, u64(nonce))
-    if (leadingZeroBits(hash.digest()) >= bits) return nonce
+    view.setUint32(0, Math.floor(nonce / 2 ** 32))
+    view.setUint32(4, nonce >>> 0)
+    if (leadingZeroBits(oneShot('sha256', template, 'buffer')) >= bits) return nonce
     if ((nonce + 1) % (STEPS_PER_TURN * 16) === 0) {
       await turn(options.signal)
       options.onProgress?.(new CustomProgressEvent('consensus:prove:work', { tried: nonce + 1 }))
