@@ -18,7 +18,7 @@ import type { ProfileName } from '../src/consensus/index.ts'
 
 /** Targets from the issue: verify p95 per profile and production prove, in ms. */
 const TARGETS = { verifyP95: { test: 15, production: 25 }, proveP95: { test: Infinity, production: 10_000 } }
-const DEFAULT_RUNS = { prove: { test: 20, production: 6 }, verify: { test: 200, production: 100 } }
+const DEFAULT_RUNS = { prove: { test: 20, production: 10 }, verify: { test: 200, production: 100 } }
 
 const { values } = parseArgs({
   options: {

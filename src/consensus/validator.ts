@@ -1,8 +1,8 @@
 import { logger } from '@libp2p/logger'
 import { signBeaconShare } from './beacon.ts'
-import { toHex } from './encoding.ts'
+import { equalBytes, toHex } from './encoding.ts'
 import { epochAt } from './epoch.ts'
-import { ConsensusError } from './errors.ts'
+import { ConsensusError, PlotRootMismatchError } from './errors.ts'
 import { verifyRegistration } from './plot-registration.ts'
 import { errorResponse } from './protocol.ts'
 import { checkStakeTerms, signStakeCertificate } from './stake.ts'
@@ -59,7 +59,7 @@ export class Validator {
     const key = `${certificate.node}/${toHex(certificate.plotRoot)}`
     if (!this.registrations.has(key)) {
       try {
-        if (toHex(registration.plotRoot) !== toHex(certificate.plotRoot)) throw new ConsensusError('registration is for another plot root')
+        if (!equalBytes(registration.plotRoot, certificate.plotRoot)) throw new PlotRootMismatchError('registration is for another plot root')
         verifyRegistration(registration, remotePeer, params)
       } catch (err) {
         if (!(err instanceof ConsensusError)) throw err
