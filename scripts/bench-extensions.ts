@@ -72,9 +72,19 @@ try {
   })
   await manager.start()
 
+  // where a load's time goes: discovery checks, isolate start, initialize + registerAssets
+  const phases = { discover: [] as number[], isolate: [] as number[], initialize: [] as number[] }
+  let mark = 0
+  const lap = (samples: number[]) => () => { const now = performance.now(); samples.push(now - mark); mark = now }
+  manager.addEventListener('extension:discovered', lap(phases.discover))
+  manager.addEventListener('extension:loading', () => { mark = performance.now() })
+  manager.addEventListener('extension:loaded', lap(phases.isolate))
+  manager.addEventListener('extension:running', lap(phases.initialize))
+
   const loadMs: number[] = []
   for (const [i, pkgDir] of packages.entries()) {
     const start = performance.now()
+    mark = start
     const info = await manager.loadExtension(pkgDir)
     loadMs.push(performance.now() - start)
     if (info.state !== 'running') throw new Error(`hello-${i} is ${info.state}`)
@@ -102,6 +112,10 @@ try {
   await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async () => { await caller(getMs, async () => await assets.get(record.id), perCaller) }))
   const getSeconds = (performance.now() - start) / 1000
 
+  // the same operation with one caller: the cost of the path itself, without queueing
+  const soloMs: number[] = []
+  await caller(soloMs, async () => await assets.invoke(record.id, 'read', null), Math.min(OPS, 5000))
+
   await manager.stop()
   await assets.close()
   await db.close()
@@ -109,16 +123,22 @@ try {
   const result = {
     node: process.version,
     loads: { ...summary(loadMs), first: Math.round(loadMs[0] * 1000) / 1000, target: { p95: 50, seed: 100 } },
+    loadPhases: { discover: summary(phases.discover), isolate: summary(phases.isolate), initialize: summary(phases.initialize) },
     assetInvoke: { ...summary(invokeMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(invokeMs.length / invokeSeconds), target: { p99: 2, seed: 10 } },
-    assetGet: { ...summary(getMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(getMs.length / getSeconds) }
+    assetGet: { ...summary(getMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(getMs.length / getSeconds) },
+    assetInvokeOneCaller: summary(soloMs)
   }
   const row = (name: string, s: { n: number, p50: number, p95: number, p99: number, max: number }): string =>
     `${name.padEnd(34)} ${String(s.n).padStart(6)} ${s.p50.toFixed(3).padStart(9)} ${s.p95.toFixed(3).padStart(9)} ${s.p99.toFixed(3).padStart(9)} ${s.max.toFixed(3).padStart(9)}`
   process.stdout.write([
     `${'measurement (ms)'.padEnd(34)} ${'n'.padStart(6)} ${'p50'.padStart(9)} ${'p95'.padStart(9)} ${'p99'.padStart(9)} ${'max'.padStart(9)}`,
     row('signed package on disk → ready', result.loads),
+    row('  of which: read, hash, verify', result.loadPhases.discover),
+    row('  of which: grant, start isolate', result.loadPhases.isolate),
+    row('  of which: initialize, assets', result.loadPhases.initialize),
     row(`asset invoke, ${CONCURRENT_CALLERS} callers`, result.assetInvoke),
     row(`asset get, ${CONCURRENT_CALLERS} callers`, result.assetGet),
+    row('asset invoke, 1 caller', result.assetInvokeOneCaller),
     `invoke throughput ${result.assetInvoke.opsPerSecond}/s, get throughput ${result.assetGet.opsPerSecond}/s`,
     JSON.stringify(result)
   ].join('\n') + '\n')

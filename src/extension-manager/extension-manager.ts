@@ -28,7 +28,7 @@ import type { AssetTypeRegistration } from './asset-bridge.ts'
 import type { CapabilityPolicy, Grant } from './capabilities.ts'
 import type { Activation, CapabilityProvider, NetworkSink } from './capability-router.ts'
 import type { DiscoveredExtension, DiscoveryResult } from './discovery.ts'
-import type { WireError } from './host/protocol.ts'
+import type { HostPermissions, WireError } from './host/protocol.ts'
 import type { ExtensionQuotas } from './quotas.ts'
 import type { RestartPolicy } from './restart-policy.ts'
 import type { ExtensionEventDetail, ExtensionEventType, ExtensionInfo, ExtensionState } from './types.ts'
@@ -110,6 +110,12 @@ interface Entry {
 export interface CallOptions extends OperationOptions {
   /** A consensus proof, for critical operations. */
   proof?: unknown
+  /**
+   * The digest the proof is bound to, when the operation is about another package than the
+   * extension called (an asset library installing a package).
+   * @default the called extension's manifest digest
+   */
+  packageDigest?: string
 }
 
 /**
@@ -194,6 +200,11 @@ export class ExtensionManager extends EventTarget {
     return this.#host?.pid
   }
 
+  /** What the extension host process may do under the permission model (its second wall). */
+  async hostPermissions (): Promise<HostPermissions> {
+    return await (await this.#ensureHost()).permissions()
+  }
+
   getExtension (id: string): ExtensionInfo | undefined {
     const entry = this.#entries.get(id)
     return entry == null ? undefined : this.#info(entry)
@@ -273,7 +284,7 @@ export class ExtensionManager extends EventTarget {
     if (LIFECYCLE_METHODS.includes(method)) throw new ReservedMethodError(method)
     const entry = this.#entry(id)
     if (entry.pkg.manifest.category === 'AssetLibrary' && CRITICAL_LIBRARY_METHODS.includes(method)) {
-      await this.#verifyProof(method, entry.pkg.digest, options.proof, options)
+      await this.#verifyProof(method, options.packageDigest ?? entry.pkg.digest, options.proof, options)
     }
     await this.#ensureRunning(id, options)
     return await this.#invoke(entry, method, args, options.signal)

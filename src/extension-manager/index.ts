@@ -71,5 +71,7 @@ export type {
   ExtensionEventType, ExtensionEventDetail
 } from './types.ts'
 export type { SignatureVerifier, ProofVerifier, PublisherInfo } from './verifiers.ts'
+export type { HostPermissions } from './host/protocol.ts'
 export { trustChainVerifier, SIGNATURE_FILE, VERIFIED_TRUST_LEVEL } from './trust-verifier.ts'
+export { consensusProofVerifier, PROOF_OPERATIONS } from './consensus-verifier.ts'
 export * from './errors.ts'

@@ -36,7 +36,8 @@ export interface PackageFilter {
 /** An extension of category AssetLibrary (the catalog), as the node calls it. */
 export interface AssetLibraryExtension {
   listPackages: (filter?: PackageFilter) => Promise<unknown[]>
-  installPackage: (id: string, options?: { verifySignatures?: boolean, consensusProof?: unknown }) => Promise<unknown>
+  /** `packageDigest` is the manifest digest of the package to install, which the proof is bound to. */
+  installPackage: (id: string, options?: { verifySignatures?: boolean, consensusProof?: unknown, packageDigest?: string }) => Promise<unknown>
   deployAsset: (spec: unknown, proof: unknown) => Promise<unknown>
 }
 

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module'
 import { TokenBucket } from '../token-bucket.ts'
 import { bootstrapSource } from './bootstrap.ts'
 import { batchingSender } from './protocol.ts'
-import type { Batch, FromHost, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
+import type { Batch, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type * as IvmTypes from 'isolated-vm'
 
 /** How often the watchdog reads CPU time: short enough to stop a runaway loop within a few ticks. */
@@ -193,11 +193,23 @@ async function handle (message: ToHost): Promise<void> {
   try {
     if (message.type === 'load') outcome = { ok: true, value: await load(message.spec) }
     else if (message.type === 'call') outcome = { ok: true, value: await call(message.ext, message.method, message.args) }
+    else if (message.type === 'permissions') outcome = { ok: true, value: permissions() }
     else { unload(message.ext); outcome = { ok: true, value: undefined } }
   } catch (err) {
     outcome = { ok: false, error: toWire(err) }
   }
   send({ type: 'reply', id: message.id, outcome })
+}
+
+function permissions (): HostPermissions {
+  const p = process.permission
+  return {
+    permissionModel: p != null,
+    readOutsideOwnCode: p == null || p.has('fs.read', '/etc/hostname'),
+    write: p == null || p.has('fs.write'),
+    childProcess: p == null || p.has('child'),
+    worker: p == null || p.has('worker')
+  }
 }
 
 function requiredEnv (name: string): string {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { logger } from '@libp2p/logger'
 import { ExtensionHostUnavailableError } from '../errors.ts'
 import { batchingSender } from './protocol.ts'
-import type { Batch, FromHost, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
+import type { Batch, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type { ChildProcess } from 'node:child_process'
 
 const log = logger('hypermesh:extension-manager:host')
@@ -87,6 +87,10 @@ export class HostProcess {
   async unload (ext: string): Promise<void> {
     if (this.#exited != null) return
     await this.#request({ type: 'unload', id: 0, ext })
+  }
+
+  async permissions (): Promise<HostPermissions> {
+    return await this.#request({ type: 'permissions', id: 0 }) as HostPermissions
   }
 
   /** Ends the host process (and every isolate in it). */

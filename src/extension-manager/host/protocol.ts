@@ -23,6 +23,7 @@ export type ToHost =
   | { type: 'load', id: number, spec: LoadSpec }
   | { type: 'call', id: number, ext: string, method: string, args: unknown[] }
   | { type: 'unload', id: number, ext: string }
+  | { type: 'permissions', id: number }
   | { type: 'capability-reply', id: number, outcome: Outcome }
 
 export type FromHost =
@@ -48,4 +49,13 @@ export function batchingSender<T> (send: (message: T | Batch<T>) => void): (mess
     queue.push(message)
     if (queue.length === 1) setImmediate(flush)
   }
+}
+
+/** What the permission model lets the host process do (a health check of the second wall). */
+export interface HostPermissions {
+  permissionModel: boolean
+  readOutsideOwnCode: boolean
+  write: boolean
+  childProcess: boolean
+  worker: boolean
 }
