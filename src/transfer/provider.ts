@@ -2,12 +2,15 @@ import { logger } from '@libp2p/logger'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { ChunkStore } from '../store/index.ts'
 import { CID } from '../package/index.ts'
-import { ERROR_CODES, ProtocolViolationError } from './errors.ts'
+import { ERROR_CODES } from './errors.ts'
 import { TokenBucket } from './rate-limit.ts'
-import { readMessages, writeMessage } from './stream-io.ts'
-import { MSG_BLOCK, MSG_ERROR, MSG_GET } from './wire.ts'
+import { writeMessage } from './stream-io.ts'
+import { MSG_BLOCK, MSG_ERROR } from './wire.ts'
+import { RequestQueue } from './request-queue.ts'
 
 const log = logger('hypermesh:transfer:provider')
+
+type Answer = { data: Uint8Array } | { code: number, msg?: string }
 
 /** What the admission hook sees for each request. */
 export interface AdmissionRequest {
@@ -52,32 +55,34 @@ export class Provider {
     const peer = connection.remotePeer.toString()
     const count = (this.streamsPerPeer.get(peer) ?? 0) + 1
     this.streamsPerPeer.set(peer, count)
-    const bucket = this.bucketFor(peer)
-    let idle: NodeJS.Timeout | undefined
-    const armIdle = (): void => {
-      clearTimeout(idle)
-      idle = setTimeout(() => { stream.abort(new ProtocolViolationError(`no request for ${this.init.idleTimeoutMs} ms`)) }, this.init.idleTimeoutMs)
-    }
+    const bucket = this.bucketFor(peer)?.bucket
     const shutdown = new AbortController()
     stream.addEventListener('close', () => { shutdown.abort() }, { once: true })
+    const queue = new RequestQueue(stream, this.init.idleTimeoutMs)
     try {
-      armIdle()
-      for await (const msg of readMessages(stream)) {
-        clearTimeout(idle)
-        if (msg.t !== MSG_GET) throw new ProtocolViolationError(`unexpected message type ${msg.t} from a getter`)
-        if (count > this.init.maxStreamsPerPeer) {
-          await writeMessage(stream, { t: MSG_ERROR, id: msg.id, code: ERROR_CODES.LIMIT, msg: 'too many streams from this peer' }, shutdown.signal)
+      // one block is read ahead while the previous one is sent, so the link never waits for
+      // the disk; memory stays at two blocks per stream whatever the getter does
+      let ahead: { id: number, answer: Promise<Answer> } | undefined
+      for (let req = await queue.next(); req !== undefined; req = await queue.next()) {
+        const answer = ahead?.id === req.id ? ahead.answer : this.answer(peer, req.cid, count)
+        const following = queue.peek()
+        ahead = following !== undefined ? { id: following.id, answer: this.answer(peer, following.cid, count) } : undefined
+        const a = await answer
+        if ('data' in a) {
+          await bucket?.take(a.data.length, shutdown.signal)
+          await writeMessage(stream, { t: MSG_BLOCK, id: req.id, data: a.data }, shutdown.signal)
+          this.served++
+          this.bytesServed += a.data.length
         } else {
-          await this.serve(stream, peer, msg.id, msg.cid, bucket?.bucket, shutdown.signal)
+          await writeMessage(stream, { t: MSG_ERROR, id: req.id, code: a.code, ...(a.msg !== undefined ? { msg: a.msg } : {}) }, shutdown.signal)
         }
-        armIdle()
       }
       await stream.close()
     } catch (err: any) {
       log('stream from %s ended: %s', peer, err.message)
       stream.abort(err)
     } finally {
-      clearTimeout(idle)
+      queue.stop()
       const left = (this.streamsPerPeer.get(peer) ?? 1) - 1
       if (left === 0) this.streamsPerPeer.delete(peer)
       else this.streamsPerPeer.set(peer, left)
@@ -85,35 +90,27 @@ export class Provider {
     }
   }
 
-  private async serve (stream: Stream, peer: string, id: number, cidBytes: Uint8Array, bucket: TokenBucket | undefined, signal: AbortSignal): Promise<void> {
+  /** The answer to one request; never rejects, so a read-ahead that is never awaited is harmless. */
+  private async answer (peer: string, cidBytes: Uint8Array, streams: number): Promise<Answer> {
+    if (streams > this.init.maxStreamsPerPeer) return { code: ERROR_CODES.LIMIT, msg: 'too many streams from this peer' }
     let cid: CID
     try {
       cid = CID.decode(cidBytes)
     } catch {
-      await writeMessage(stream, { t: MSG_ERROR, id, code: ERROR_CODES.NOT_FOUND, msg: 'not a CID' }, signal)
-      return
+      return { code: ERROR_CODES.NOT_FOUND, msg: 'not a CID' }
     }
-    if (this.init.admit !== undefined) {
-      const decision = await this.init.admit({ peer, cid: cid.toString() })
-      if (decision === false) {
-        await writeMessage(stream, { t: MSG_ERROR, id, code: ERROR_CODES.PERMISSION }, signal)
-        return
-      }
-      if (typeof decision === 'number' && decision > 0) await new Promise(resolve => setTimeout(resolve, decision))
-    }
-    let data: Uint8Array
     try {
-      data = await this.init.store.get(cid, { signal })
+      if (this.init.admit !== undefined) {
+        const decision = await this.init.admit({ peer, cid: cid.toString() })
+        if (decision === false) return { code: ERROR_CODES.PERMISSION }
+        if (typeof decision === 'number' && decision > 0) await new Promise(resolve => setTimeout(resolve, decision))
+      }
+      return { data: await this.init.store.get(cid) }
     } catch (err: any) {
-      const code = err.name === 'BlockNotFoundError' || err.name === 'CorruptBlockError' ? ERROR_CODES.NOT_FOUND : ERROR_CODES.INTERNAL
-      if (code === ERROR_CODES.INTERNAL) log.error('serving %s failed: %s', cid, err.message)
-      await writeMessage(stream, { t: MSG_ERROR, id, code }, signal)
-      return
+      if (err.name === 'BlockNotFoundError' || err.name === 'CorruptBlockError') return { code: ERROR_CODES.NOT_FOUND }
+      log.error('serving %s failed: %s', cid, err.message)
+      return { code: ERROR_CODES.INTERNAL }
     }
-    await bucket?.take(data.length, signal)
-    await writeMessage(stream, { t: MSG_BLOCK, id, data }, signal)
-    this.served++
-    this.bytesServed += data.length
   }
 
   /** One bucket per peer, shared by its streams, dropped with its last stream. */
