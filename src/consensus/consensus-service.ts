@@ -4,7 +4,8 @@ import { beaconMessage, beaconValue } from './beacon.ts'
 import { createCaches } from './caches.ts'
 import { askValidator, collectQuorum } from './client.ts'
 import { epochAt } from './epoch.ts'
-import { ValidatorRefusedError } from './errors.ts'
+import { PlotFileMissingError, ValidatorRefusedError } from './errors.ts'
+import { loadPlot } from './plot-file.ts'
 import { makeRegistration } from './plot-registration.ts'
 import { makeBundle } from './prove.ts'
 import { decodeRequest, encodeMessage, errorResponse, MAX_REQUEST_BYTES, PROTOCOL } from './protocol.ts'
@@ -61,6 +62,11 @@ export interface ConsensusServiceInit {
    */
   maxInboundStreams?: number
   /**
+   * This node's plot file (see `defaultPlotPath`), loaded on the first `prove` that names no plot.
+   * @default none: `prove` must be given the plot
+   */
+  plotPath?: string
+  /**
    * The clock, in Unix milliseconds.
    * @default Date.now
    */
@@ -92,7 +98,8 @@ export interface StakeRequestOptions extends AbortOptions {
 export interface ProveRequest {
   op: Operation
   digest: string
-  plot: Plot
+  /** @default the plot loaded from `plotPath` */
+  plot?: Plot
 }
 
 /** The consensus service on a libp2p node: validator role, beacon and certificate client, prover, verifier. */
@@ -108,6 +115,7 @@ export class ConsensusService implements Startable {
   private readonly timeoutMs: number
   private readonly beacons = new Map<number, Promise<EpochBeacon>>()
   private readonly certificates = new Map<string, StakeCertificate>()
+  private plot?: Promise<Plot>
 
   constructor (components: ConsensusServiceComponents, init: ConsensusServiceInit) {
     this.components = components
@@ -229,9 +237,20 @@ export class ConsensusService implements Startable {
 
   /** Makes a bundle for the current epoch: beacon and certificate from the validators, then the proofs. */
   async prove (request: ProveRequest, options: OperationOptions = {}): Promise<Uint8Array> {
+    const plot = request.plot ?? await this.ownPlot(options)
     const epoch = epochAt(this.now(), this.root.params)
-    const [beacon, stake] = await Promise.all([this.beacon(epoch, options), this.stakeCertificate(request.plot, options)])
-    return makeBundle({ ...request, privateKey: this.init.privateKey, trustRoot: this.root, epoch, beacon: beacon.shares, stake }, options)
+    const [beacon, stake] = await Promise.all([this.beacon(epoch, options), this.stakeCertificate(plot, options)])
+    return makeBundle({ op: request.op, digest: request.digest, plot, privateKey: this.init.privateKey, trustRoot: this.root, epoch, beacon: beacon.shares, stake }, options)
+  }
+
+  /** The plot from `plotPath`, loaded once (a failed load is retried next time). */
+  private async ownPlot (options: AbortOptions): Promise<Plot> {
+    if (this.init.plotPath == null) throw new PlotFileMissingError('no plot given and no plotPath configured', { hint: 'run `hypermesh plot create`' })
+    if (this.plot == null) {
+      this.plot = loadPlot(this.init.plotPath, this.init.privateKey.publicKey.raw, options)
+      this.plot.catch(() => { this.plot = undefined })
+    }
+    return this.plot
   }
 
   /** Verifies a bundle with this node's caches and replay cache (pure, synchronous). */

@@ -46,6 +46,7 @@ export class PlotOpeningInvalidError extends ConsensusError {}
 export class PlotParentInvalidError extends ConsensusError {}
 export class PlotLabelInvalidError extends ConsensusError {}
 export class PlotFileInvalidError extends ConsensusError {}
+export class PlotFileMissingError extends ConsensusError {}
 
 // Stake.
 export class StakeNodeMismatchError extends ConsensusError {}

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { equalBytes, HASH_BYTES, readU32, str, u32 } from './encoding.ts'
-import { PlotFileInvalidError } from './errors.ts'
+import { PlotFileInvalidError, PlotFileMissingError } from './errors.ts'
 import { paramsFor, PROFILES } from './params.ts'
 import { plotFromLabels, plotSeed } from './plot.ts'
 import type { ProfileName } from './params.ts'
@@ -31,7 +31,13 @@ export async function savePlot (path: string, plot: Plot, profile: ProfileName):
 
 /** Loads a plot and checks its seed belongs to `nodePublicKey`. */
 export async function loadPlot (path: string, nodePublicKey: Uint8Array, options: OperationOptions = {}): Promise<Plot> {
-  const bytes = new Uint8Array(await readFile(path))
+  let bytes: Uint8Array
+  try {
+    bytes = new Uint8Array(await readFile(path, options))
+  } catch (err: any) {
+    if (err?.code === 'ENOENT') throw new PlotFileMissingError(`no plot at ${path}`, { cause: err, hint: 'run `hypermesh plot create` first' })
+    throw err
+  }
   if (!equalBytes(bytes.subarray(0, MAGIC.byteLength), MAGIC)) throw new PlotFileInvalidError(`${path} is not a plot file`)
   const nameLength = readU32(bytes, MAGIC.byteLength)
   const nameEnd = MAGIC.byteLength + 4 + nameLength

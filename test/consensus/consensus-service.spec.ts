@@ -1,12 +1,15 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { lpStream } from '@libp2p/utils'
 import { makeMesh, plotFor, THRESHOLD, DIGEST } from './fixture.ts'
-import { consensusService, CONSENSUS_PROTOCOL, epochAt, TEST_PARAMS, verifyBeacon, prepareTrustRoot, ConsensusVerifier } from '../../src/consensus/index.ts'
+import { consensusService, CONSENSUS_PROTOCOL, defaultPlotPath, savePlot, epochAt, TEST_PARAMS, verifyBeacon, prepareTrustRoot, ConsensusVerifier } from '../../src/consensus/index.ts'
 import { decodeResponse, encodeMessage } from '../../src/consensus/protocol.ts'
 import type { ConsensusService } from '../../src/consensus/index.ts'
 import type { Mesh } from './fixture.ts'
@@ -20,8 +23,11 @@ describe('consensus service over TCP on 127.0.0.1', () => {
   let node: Node
   let other: Node
   let now: number
+  let dir: string
 
-  async function start (key: PrivateKey): Promise<Node> {
+  let plotPath: string
+
+  async function start (key: PrivateKey, extra: { plotPath?: string } = {}): Promise<Node> {
     return createLibp2p({
       privateKey: key,
       addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
@@ -36,7 +42,8 @@ describe('consensus service over TCP on 127.0.0.1', () => {
           threshold: mesh.root.threshold,
           stakeAllocations: mesh.root.stake,
           profile: 'test',
-          now: () => now
+          now: () => now,
+          ...extra
         })
       }
     })
@@ -49,8 +56,11 @@ describe('consensus service over TCP on 127.0.0.1', () => {
   before(async () => {
     mesh = await makeMesh('test', Date.now())
     now = mesh.now
-    validators = await Promise.all(mesh.validators.map(start))
-    node = await start(mesh.node)
+    validators = await Promise.all(mesh.validators.map(async key => start(key)))
+    dir = await mkdtemp(join(tmpdir(), 'hm-consensus-service-'))
+    plotPath = defaultPlotPath(dir, 'test')
+    await savePlot(plotPath, await plotFor(mesh, mesh.node), 'test')
+    node = await start(mesh.node, { plotPath })
     other = await start(mesh.other)
     await connect(node, validators)
     await connect(other, validators)
@@ -58,6 +68,7 @@ describe('consensus service over TCP on 127.0.0.1', () => {
 
   after(async () => {
     await Promise.all([...validators, node, other].map(async n => n.stop()))
+    await rm(dir, { recursive: true, force: true })
   })
 
   it('serves the protocol on validators only', () => {
@@ -79,13 +90,16 @@ describe('consensus service over TCP on 127.0.0.1', () => {
     await assert.rejects(node.services.consensus.beacon(future), { name: 'QuorumUnreachableError' })
   })
 
-  it('gets a stake certificate, makes an install proof, and another node verifies it', async () => {
-    const plot = await plotFor(mesh, mesh.node)
-    const bundle = await node.services.consensus.prove({ op: 'install', digest: DIGEST, plot })
+  it('gets a stake certificate, makes an install proof with its plot file, and another node verifies it', async () => {
+    const bundle = await node.services.consensus.prove({ op: 'install', digest: DIGEST })
     const result = other.services.consensus.verify(bundle, { op: 'install', digest: DIGEST, node: node.peerId.toString() })
     assert.equal(result.node, node.peerId.toString())
     assert.throws(() => other.services.consensus.verify(bundle, { op: 'install', digest: DIGEST, node: node.peerId.toString() }), { name: 'BundleReplayedError' })
     assert.doesNotThrow(() => new ConsensusVerifier(mesh.root, { now: () => now }).verify(bundle, { op: 'install', digest: DIGEST, node: node.peerId.toString() }))
+  })
+
+  it('names a missing plot', async () => {
+    await assert.rejects(other.services.consensus.prove({ op: 'install', digest: DIGEST }), { name: 'PlotFileMissingError' })
   })
 
   it('refuses a stake certificate for a node without stake, and one asked for another node', async () => {
