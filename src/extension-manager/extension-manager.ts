@@ -387,7 +387,7 @@ export class ExtensionManager extends EventTarget {
     try {
       if (entry.exports.includes('exportState')) {
         state = await this.#lifecycle(entry, 'exportState', [])
-        await this.#persistence!.saveState(id, state)
+        await this.#persistence!.saveState(id, state, entry.activation?.quotas.storageBytes ?? resolveQuotas(this.#config.quotas, this.#config.extensionQuotas?.[id]).storageBytes)
         this.#emit('extension:state-exported', { id }, options)
       } else {
         state = await this.#persistence!.loadState(id)

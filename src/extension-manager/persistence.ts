@@ -49,8 +49,11 @@ export class ExtensionPersistence {
     return await this.#installed.values().all()
   }
 
-  async saveState (id: string, state: unknown): Promise<void> {
-    await this.#state.put(id, cborg.encode(state ?? null))
+  /** Persists exported state; it counts against the same storage quota as the extension's data. */
+  async saveState (id: string, state: unknown, quota: number): Promise<void> {
+    const bytes = cborg.encode(state ?? null)
+    if (bytes.byteLength + await this.usage(id) > quota) throw new StorageQuotaExceededError(id, quota)
+    await this.#state.put(id, bytes)
   }
 
   async loadState (id: string): Promise<unknown> {

@@ -20,6 +20,7 @@ describe('sandbox and quotas', () => {
       quotas: { memoryBytes: 16 * MiB, cpuBurstMs: 300, callTimeoutMs: 250 },
       extensionQuotas: {
         writer: { storageBytes: STORAGE_QUOTA },
+        hoarder: { storageBytes: 1024 },
         sender: { networkBytesPerSecond: BANDWIDTH },
         // V8 collects garbage repeatedly before it gives up on an allocation; give it the CPU to get there
         mem: { callTimeoutMs: 5000, cpuBurstMs: 10_000 },
@@ -54,6 +55,7 @@ export async function overwrite () { await hm.storage.put('k0', new Uint8Array(1
 export async function read (key) { return await hm.storage.get(key) }
 export async function remove (key) { return await hm.storage.delete(key) }`
       })
+      await writeExtension(dir, { id: 'hoarder', code: 'export function ok () { return 1 }\nexport function exportState () { return new Uint8Array(4096) }' })
       await writeExtension(dir, {
         id: 'sender',
         capabilities: ['NetworkAccess'],
@@ -135,6 +137,12 @@ export async function list () { return (await hm.assets.list()).length }`
     assert.deepEqual(await h.manager.call('writer', 'read', ['k0']), new Uint8Array(10))
     assert.equal(await h.manager.call('writer', 'remove', ['k0']), afterOverwrite.used - 10 - 'writer\u0000k0'.length)
     await bystanderStillWorks()
+  })
+
+  it('exported state counts against the storage quota; the extension is unloaded all the same', async () => {
+    assert.equal(await h.manager.call('hoarder', 'ok'), 1)
+    await assert.rejects(h.manager.unloadExtension('hoarder'), { name: 'StorageQuotaExceededError' })
+    assert.equal(h.manager.getExtension('hoarder')?.state, 'unloaded')
   })
 
   it('holds NetworkAccess to its bandwidth (measured rate within 20 %)', async () => {
