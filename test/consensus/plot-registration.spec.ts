@@ -1,5 +1,7 @@
 import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { ConsensusError } from '../../src/consensus/errors.ts'
 import { makeMesh, plotFor } from './fixture.ts'
 import { decodeRegistration, encodeRegistration, makeRegistration, verifyRegistration } from '../../src/consensus/plot-registration.ts'
 import { computeLabel, parentIndices, createPlot } from '../../src/consensus/plot.ts'
@@ -81,5 +83,14 @@ describe('plot registration', () => {
     const r = copy()
     r.paramsId = 'hypermesh-consensus/production/v1'
     assert.throws(() => verifyRegistration(r, node, TEST_PARAMS), { name: 'ParamsMismatchError' })
+  })
+
+  it('rejects every random byte flip of an encoded registration with a named error', () => {
+    const bytes = encodeRegistration(registration)
+    fc.assert(fc.property(fc.integer({ min: 0, max: bytes.byteLength - 1 }), fc.integer({ min: 1, max: 255 }), (position, mask) => {
+      const flipped = bytes.slice()
+      flipped[position] ^= mask
+      assert.throws(() => verifyRegistration(decodeRegistration(flipped), node, TEST_PARAMS), (err: Error) => err instanceof ConsensusError)
+    }), { numRuns: 80 })
   })
 })

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { ConsensusError } from '../../src/consensus/errors.ts'
 import { readFile } from 'node:fs/promises'
 import { beaconValue, bundleDigest, contextHash, ConsensusVerifier, decodeBundle, encodeBundle, stakeCertificateDigest } from '../../src/consensus/index.ts'
 import { toHex } from '../../src/consensus/encoding.ts'
@@ -45,6 +47,16 @@ for (const profile of ['test', 'production']) {
       const bytes = new Uint8Array(Buffer.from(v.bundle, 'base64'))
       assert.throws(() => new ConsensusVerifier(v.meshRoot, { now: () => v.now + 180_000 }).verify(bytes, v.expected), { name: 'EpochStaleError' })
       assert.throws(() => new ConsensusVerifier(v.meshRoot, { now: () => v.now }).verify(bytes, { ...v.expected, digest: 'x' }), { name: 'DigestMismatchError' })
+    })
+
+    it('rejects random byte flips with a named error', async () => {
+      const v = await load(profile)
+      const bytes = new Uint8Array(Buffer.from(v.bundle, 'base64'))
+      fc.assert(fc.property(fc.integer({ min: 0, max: bytes.byteLength - 1 }), fc.integer({ min: 1, max: 255 }), (position, mask) => {
+        const flipped = bytes.slice()
+        flipped[position] ^= mask
+        assert.throws(() => new ConsensusVerifier(v.meshRoot, { now: () => v.now }).verify(flipped, v.expected), (err: Error) => err instanceof ConsensusError)
+      }), { numRuns: 60 })
     })
   })
 }
