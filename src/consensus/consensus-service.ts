@@ -1,5 +1,4 @@
 import { logger } from '@libp2p/logger'
-import { lpStream } from '@libp2p/utils'
 import { beaconMessage, beaconValue } from './beacon.ts'
 import { createCaches } from './caches.ts'
 import { askValidator, collectQuorum } from './client.ts'
@@ -8,23 +7,23 @@ import { PlotFileMissingError, ValidatorRefusedError } from './errors.ts'
 import { loadPlot } from './plot-file.ts'
 import { makeRegistration } from './plot-registration.ts'
 import { makeBundle } from './prove.ts'
-import { decodeRequest, encodeMessage, errorResponse, MAX_REQUEST_BYTES, PROTOCOL } from './protocol.ts'
+import { PROTOCOL } from './protocol.ts'
 import { stakeCertificateDigest } from './stake.ts'
 import { prepareTrustRoot } from './trust-root.ts'
-import { Validator } from './validator.ts'
+import { Validator, validatorHandler } from './validator.ts'
 import { ConsensusVerifier } from './verifier.ts'
 import { withTimeout } from '../util/abort.ts'
 import type { StreamOpener } from './client.ts'
 import type { Operation } from './context.ts'
 import type { ProfileName } from './params.ts'
 import type { Plot } from './plot.ts'
-import type { ConsensusRequest, ConsensusResponse } from './protocol.ts'
+import type { ConsensusRequest } from './protocol.ts'
 import type { SignatureShare } from './quorum.ts'
 import type { StakeCertificate, StakeCertificateBody } from './stake.ts'
 import type { PreparedTrustRoot } from './trust-root.ts'
 import type { Expectation, VerifiedBundle } from './verifier.ts'
 import type { OperationOptions } from '../util/progress.ts'
-import type { AbortOptions, Connection, PrivateKey, Startable, Stream, StreamHandler } from '@libp2p/interface'
+import type { AbortOptions, PrivateKey, Startable, StreamHandler } from '@libp2p/interface'
 
 const log = logger('hypermesh:consensus:service')
 
@@ -129,49 +128,19 @@ export class ConsensusService implements Startable {
     this.isValidator = this.root.weights.has(this.self) && init.validator !== false
     if (this.root.weights.has(this.self)) this.local = new Validator(init.privateKey, this.root, this.now)
     this.verifier = new ConsensusVerifier(this.root, { now: this.now, caches: createCaches() })
-    this.handle = this.handle.bind(this)
   }
 
   readonly [Symbol.toStringTag] = 'hypermesh:consensus'
 
   async start (): Promise<void> {
     if (!this.isValidator) return
-    await this.components.registrar.handle(PROTOCOL, this.handle, { maxInboundStreams: this.init.maxInboundStreams ?? MAX_INBOUND_STREAMS })
+    await this.components.registrar.handle(PROTOCOL, validatorHandler(this.local as Validator, this.timeoutMs), { maxInboundStreams: this.init.maxInboundStreams ?? MAX_INBOUND_STREAMS })
     log('serving %s as validator %s', PROTOCOL, this.self)
   }
 
   async stop (): Promise<void> {
     if (this.isValidator) await this.components.registrar.unhandle(PROTOCOL)
     this.beacons.clear()
-  }
-
-  private async handle (stream: Stream, connection: Connection): Promise<void> {
-    const signal = AbortSignal.timeout(this.timeoutMs)
-    try {
-      const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
-      const bytes = (await lp.read({ signal })).subarray()
-      const response = await this.respond(bytes, connection.remotePeer.toString())
-      await lp.write(encodeMessage(response), { signal })
-      await stream.close({ signal })
-    } catch (err) {
-      log.error('consensus stream from %p failed - %e', connection.remotePeer, err)
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-    }
-  }
-
-  private async respond (bytes: Uint8Array, remotePeer: string): Promise<ConsensusResponse> {
-    let request: ConsensusRequest
-    try {
-      request = decodeRequest(bytes)
-    } catch (err) {
-      return errorResponse('BAD_REQUEST', (err as Error).message)
-    }
-    try {
-      return await (this.local as Validator).answer(request, remotePeer)
-    } catch (err) {
-      log.error('answering %s from %s failed - %e', request.type, remotePeer, err)
-      return errorResponse('INTERNAL', 'internal error')
-    }
   }
 
   /** Sends a request to a validator, or answers it here when this node is that validator. */

@@ -4,12 +4,13 @@ import { equalBytes, toHex } from './encoding.ts'
 import { epochAt } from './epoch.ts'
 import { ConsensusError, PlotRootMismatchError } from './errors.ts'
 import { verifyRegistration } from './plot-registration.ts'
-import { errorResponse } from './protocol.ts'
+import { lpStream } from '@libp2p/utils'
+import { decodeRequest, encodeMessage, errorResponse, MAX_REQUEST_BYTES } from './protocol.ts'
 import { checkStakeTerms, signStakeCertificate } from './stake.ts'
 import { BoundedSet } from './caches.ts'
 import type { ConsensusRequest, ConsensusResponse, StakeSignatureRequest } from './protocol.ts'
 import type { PreparedTrustRoot } from './trust-root.ts'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PrivateKey, StreamHandler } from '@libp2p/interface'
 
 const log = logger('hypermesh:consensus:validator')
 
@@ -70,5 +71,39 @@ export class Validator {
     }
     log('signing stake certificate for %s (amount %d)', remotePeer, certificate.amount)
     return { status: 'ok', share: await signStakeCertificate(this.privateKey, certificate) }
+  }
+}
+
+/**
+ * The inbound side of `/hypermesh/consensus/1.0.0`: one request, one response, then close. The
+ * remote PeerId comes from the authenticated connection, never from the request.
+ */
+export function validatorHandler (validator: Validator, timeoutMs: number): StreamHandler {
+  const respond = async (bytes: Uint8Array, remotePeer: string): Promise<ConsensusResponse> => {
+    let request: ConsensusRequest
+    try {
+      request = decodeRequest(bytes)
+    } catch (err) {
+      return errorResponse('BAD_REQUEST', (err as Error).message)
+    }
+    try {
+      return await validator.answer(request, remotePeer)
+    } catch (err) {
+      log.error('answering %s from %s failed - %e', request.type, remotePeer, err)
+      return errorResponse('INTERNAL', 'internal error')
+    }
+  }
+  return async (stream, connection) => {
+    const signal = AbortSignal.timeout(timeoutMs)
+    try {
+      const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
+      const bytes = (await lp.read({ signal })).subarray()
+      const response = await respond(bytes, connection.remotePeer.toString())
+      await lp.write(encodeMessage(response), { signal })
+      await stream.close({ signal })
+    } catch (err) {
+      log.error('consensus stream from %p failed - %e', connection.remotePeer, err)
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    }
   }
 }
