@@ -35,11 +35,12 @@ export function matchesFilter (body: RecordBody, filter: SearchFilter): boolean 
   return body.versions.some(v => versionMatches(v, filter, body.name))
 }
 
-/** The newest listed version satisfying `range` (any when absent), or undefined. */
+/**
+ * The newest listed version satisfying `range`, or undefined. Without a range: the newest
+ * release, or the newest prerelease when there is no release (as npm's `latest` would).
+ */
 export function newestMatching (body: RecordBody, range?: string): RecordVersion | undefined {
-  for (let i = body.versions.length - 1; i >= 0; i--) {
-    const v = body.versions[i]
-    if (range === undefined || semver.satisfies(v.version, range)) return v
-  }
-  return undefined
+  const newest = (ok: (v: RecordVersion) => boolean): RecordVersion | undefined => body.versions.findLast(ok)
+  if (range !== undefined) return newest(v => semver.satisfies(v.version, range))
+  return newest(v => semver.prerelease(v.version) === null) ?? newest(() => true)
 }

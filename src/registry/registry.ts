@@ -120,7 +120,7 @@ export interface PublishResult {
 /** One package as search and info show it. */
 export interface PackageInfo {
   name: string
-  /** Newest listed version. */
+  /** Newest listed release (a prerelease only when there is no release). */
   version: string
   versions: string[]
   title: string
@@ -436,7 +436,7 @@ function rank (info: PackageInfo): number {
 }
 
 function summarize (body: RecordBody, record?: VerifiedRecord): PackageInfo {
-  const newest = body.versions[body.versions.length - 1]
+  const newest = newestMatching(body) ?? body.versions[body.versions.length - 1]
   return {
     name: body.name,
     version: newest.version,

@@ -1,0 +1,215 @@
+/**
+ * Registry lookup benchmark (not a test): an in-process Kademlia mesh over @libp2p/memory with
+ * our DHT protocol id, the real `/hmpkg` validator and selector (signed records, every one
+ * verified by every node that stores or returns it), for 100, 250 and 500 nodes. For each size:
+ * signed records are put from random nodes, then looked up from random other nodes.
+ *
+ * Reported per size: put latency and peers that stored the record; lookup hops (the query-tree
+ * depth of the peer whose record was selected: peers from the node's own routing table are hop 1,
+ * peers they named are hop 2, ...); time to the first valid record; full `get` latency (until the
+ * query ends, which is what `Registry.resolve` waits for); and the target hops ≤ log2(n) + 2.
+ *
+ *   node scripts/bench-registry.ts [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--json]
+ *
+ * Prints a table on stderr and one JSON document on stdout. The 20-daemon loopback part of
+ * issue 5 (publish → resolvable from another real daemon) is not here yet.
+ */
+import { parseArgs } from 'node:util'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Libp2p } from '@libp2p/interface'
+import { memory } from '@libp2p/memory'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import { DHT_PROTOCOL, dhtPut } from '../src/node/index.ts'
+import { recordKey, RECORD_TYPE, registryDht, signRecord } from '../src/registry/index.ts'
+import { cidOf, CBOR_CODEC, JSON_CODEC } from '../src/package/index.ts'
+import { fastNoiseCrypto } from '../src/transfer/index.ts'
+import { generateSigningKey, issueIntermediate, issuePublisher, issueRoot, TrustStore } from '../src/trust/index.ts'
+
+/** Nodes started or connected at once: bounds the burst of Noise handshakes on a 2-core box. */
+const BATCH = 25
+/** Longest self-lookup (the Kademlia join) per node. */
+const JOIN_TIMEOUT_MS = 60_000
+/** How long the mesh may take to settle after the self-lookups. */
+const SETTLE_MS = 2_000
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100,250,500' },
+    records: { type: 'string', default: '20' },
+    lookups: { type: 'string', default: '100' },
+    degree: { type: 'string', default: '8' },
+    json: { type: 'boolean', default: false }
+  }
+})
+const sizes = args.sizes.split(',').map(Number)
+const RECORDS = Number(args.records)
+const LOOKUPS = Number(args.lookups)
+const DEGREE = Number(args.degree)
+
+type Node = Libp2p<{ dht: KadDHT, identify: unknown }>
+
+function pct (xs: number[], p: number): number {
+  if (xs.length === 0) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(p / 100 * s.length))]
+}
+const round = (x: number): number => Math.round(x * 10) / 10
+function pick<T> (xs: T[], not?: T): T {
+  for (;;) {
+    const x = xs[Math.floor(Math.random() * xs.length)]
+    if (x !== not) return x
+  }
+}
+async function inBatches<T> (items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += BATCH) await Promise.all(items.slice(i, i + BATCH).map(fn))
+}
+
+const rootKey = generateSigningKey().privateKey
+const root = { certificate: await issueRoot({ subject: 'Bench Root', privateKey: rootKey }), privateKey: rootKey }
+const ik = generateSigningKey()
+const inter = { certificate: await issueIntermediate({ subject: 'Bench Intermediate', publicKey: ik.publicKey, issuer: root }), privateKey: ik.privateKey }
+const pk = generateSigningKey()
+const publisher = await issuePublisher({ subject: 'Bench Publisher', publicKey: pk.publicKey, issuer: inter, scope: { namePrefixes: ['bench.'], capabilities: [] } })
+const trustStore = new TrustStore({ anchors: [root.certificate] })
+
+function record (name: string): Uint8Array {
+  const now = new Date()
+  const seed = new TextEncoder().encode(name)
+  return signRecord({
+    body: {
+      type: RECORD_TYPE, name, sequence: 1, issued: now.toISOString(), expires: new Date(now.getTime() + 3_600_000).toISOString(),
+      versions: [{ version: '1.0.0', manifest: cidOf(JSON_CODEC, seed).toString(), root: cidOf(CBOR_CODEC, seed).toString(), size: 1, title: name, category: 'Bench', assets: ['Library'], capabilities: [], published: now.toISOString() }]
+    },
+    key: pk.privateKey,
+    chain: [publisher, inter.certificate]
+  })
+}
+
+async function makeNode (size: number, i: number): Promise<Node> {
+  const dht = registryDht({ trustStore })
+  const node = await createLibp2p({
+    addresses: { listen: [`/memory/bench-${size}-${i}`] },
+    transports: [memory()],
+    connectionEncrypters: [noise({ crypto: fastNoiseCrypto })],
+    streamMuxers: [yamux()],
+    connectionManager: { maxConnections: 10_000 },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper, validators: dht.validators, selectors: dht.selectors, allowQueryWithZeroPeers: true })
+    } as any
+  })
+  return node as unknown as Node
+}
+
+/** One lookup: hops to the selected record's source, time to the first valid record, total time. */
+async function lookup (node: Node, key: Uint8Array): Promise<{ hops: number, firstMs: number, totalMs: number, depth: number }> {
+  const start = performance.now()
+  const hop = new Map<string, number>()
+  let firstMs = NaN
+  let depth = 0
+  let valueFrom: string | undefined
+  for await (const e of node.services.dht.get(key, { signal: AbortSignal.timeout(60_000) })) {
+    if (e.name === 'PEER_RESPONSE') {
+      const from = e.from.toString()
+      const h = hop.get(from) ?? 1
+      hop.set(from, h)
+      depth = Math.max(depth, h)
+      for (const c of e.closer) if (!hop.has(c.id.toString())) hop.set(c.id.toString(), h + 1)
+      if (e.record != null && Number.isNaN(firstMs)) firstMs = performance.now() - start
+    } else if (e.name === 'VALUE') {
+      valueFrom = e.from.toString()
+    }
+  }
+  const totalMs = performance.now() - start
+  if (valueFrom === undefined) throw new Error('no value found')
+  const hops = valueFrom === node.peerId.toString() ? 0 : (hop.get(valueFrom) ?? 1)
+  return { hops, firstMs, totalMs, depth }
+}
+
+const results: any[] = []
+for (const n of sizes) {
+  const t0 = performance.now()
+  const nodes: Node[] = []
+  await inBatches([...Array(n).keys()], async i => { nodes[i] = await makeNode(n, i) })
+  await inBatches(nodes, async node => { await node.start() })
+  // each node dials DEGREE random others: a connected random graph (the bootstrap)
+  await inBatches(nodes, async node => {
+    for (let d = 0; d < DEGREE; d++) {
+      const other = pick(nodes, node)
+      await node.dial(multiaddr(other.getMultiaddrs()[0].toString())).catch(() => {})
+    }
+  })
+  process.stderr.write(`${n}: started and dialled in ${round((performance.now() - t0) / 1000)} s\n`)
+  // the Kademlia join: every node looks itself up, filling its buckets beyond its direct links
+  let joinFailures = 0
+  await inBatches(nodes, async node => {
+    try {
+      for await (const _ of node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.timeout(JOIN_TIMEOUT_MS) })) { /* drain */ }
+    } catch {
+      // a self-lookup that times out still filled the buckets with what it met
+      joinFailures++
+    }
+  })
+  process.stderr.write(`${n}: self-lookups done at ${round((performance.now() - t0) / 1000)} s\n`)
+  await new Promise(resolve => setTimeout(resolve, SETTLE_MS))
+  const setupMs = performance.now() - t0
+  const tables = nodes.map(x => (x.services.dht as any).routingTable.size as number)
+
+  const names: string[] = []
+  const putMs: number[] = []
+  const storedBy: number[] = []
+  for (let r = 0; r < RECORDS; r++) {
+    const name = `bench.pkg-${n}-${r}`
+    const value = record(name)
+    const start = performance.now()
+    const put = await dhtPut(pick(nodes).services.dht, recordKey(name), value, { signal: AbortSignal.timeout(60_000) })
+    putMs.push(performance.now() - start)
+    storedBy.push(put.acceptedBy.length)
+    names.push(name)
+  }
+  const hops: number[] = []
+  const depth: number[] = []
+  const firstMs: number[] = []
+  const totalMs: number[] = []
+  let failed = 0
+  for (let l = 0; l < LOOKUPS; l++) {
+    try {
+      const r = await lookup(pick(nodes), recordKey(pick(names)))
+      hops.push(r.hops)
+      depth.push(r.depth)
+      if (!Number.isNaN(r.firstMs)) firstMs.push(r.firstMs)
+      totalMs.push(r.totalMs)
+    } catch {
+      failed++
+    }
+  }
+  const target = Math.log2(n) + 2
+  const row = {
+    nodes: n,
+    setupS: round(setupMs / 1000),
+    joinTimeouts: joinFailures,
+    routingTable: { p50: pct(tables, 50), min: Math.min(...tables) },
+    put: { p50Ms: round(pct(putMs, 50)), p95Ms: round(pct(putMs, 95)), storedByP50: pct(storedBy, 50) },
+    lookups: LOOKUPS,
+    failed,
+    hops: { p50: pct(hops, 50), p95: pct(hops, 95), max: Math.max(...hops), mean: round(hops.reduce((a, b) => a + b, 0) / hops.length) },
+    queryDepth: { p50: pct(depth, 50), max: Math.max(...depth) },
+    firstValue: { p50Ms: round(pct(firstMs, 50)), p95Ms: round(pct(firstMs, 95)) },
+    getTotal: { p50Ms: round(pct(totalMs, 50)), p95Ms: round(pct(totalMs, 95)) },
+    targetHops: round(target),
+    meetsTarget: pct(hops, 95) <= target && failed === 0
+  }
+  results.push(row)
+  process.stderr.write(`${n} nodes (setup ${row.setupS} s, routing table p50 ${row.routingTable.p50}): put p50 ${row.put.p50Ms} ms p95 ${row.put.p95Ms} ms (stored by ${row.put.storedByP50}); ` +
+    `lookup hops p50 ${row.hops.p50} p95 ${row.hops.p95} max ${row.hops.max} (target ≤ ${row.targetHops}), first value p50 ${row.firstValue.p50Ms} ms p95 ${row.firstValue.p95Ms} ms, ` +
+    `full get p50 ${row.getTotal.p50Ms} ms p95 ${row.getTotal.p95Ms} ms, ${failed} failed\n`)
+  await inBatches(nodes, async node => { await node.stop() })
+}
+process.stdout.write(JSON.stringify({ bench: 'registry-sim', degree: DEGREE, records: RECORDS, results }, null, args.json ? 0 : 2) + '\n')
