@@ -92,7 +92,8 @@ export function verifyPackageSignature (params: VerifyPackageParams): VerifiedPa
   for (const signature of envelope.signatures) {
     try {
       if (params.fingerprint !== undefined && signature.keyid !== params.fingerprint) {
-        throw new KeyUsageError(`signature by ${signature.keyid}, the manifest names ${params.fingerprint}`)
+        // another trusted signer may be in scope too, but the manifest names who signed it
+        throw new BadSignatureError(`signature by ${signature.keyid}, the manifest names ${params.fingerprint}`)
       }
       if (signature.chain === undefined) throw new MalformedTrustDataError('package signatures must carry their certificate chain')
       const presented = signature.chain.map(pem => parseCertificate(pem))
