@@ -20,7 +20,7 @@ import type { Plot } from './plot.ts'
 import type { ConsensusRequest } from './protocol.ts'
 import type { SignatureShare } from './quorum.ts'
 import type { StakeCertificate, StakeCertificateBody } from './stake.ts'
-import type { PreparedTrustRoot } from './trust-root.ts'
+import type { ConsensusTrustRoot, PreparedTrustRoot } from './trust-root.ts'
 import type { Expectation, VerifiedBundle } from './verifier.ts'
 import type { OperationOptions } from '../util/progress.ts'
 import type { AbortOptions, PrivateKey, Startable, StreamHandler } from '@libp2p/interface'
@@ -225,6 +225,19 @@ export class ConsensusService implements Startable {
   /** Verifies a bundle with this node's caches and replay cache (pure, synchronous). */
   verify (bytes: Uint8Array, expected: Expectation): VerifiedBundle {
     return this.verifier.verify(bytes, expected)
+  }
+}
+
+/** The service's init from a mesh trust root (e.g. the trust area's verified mesh-root body). */
+export function consensusInitFromTrustRoot (root: ConsensusTrustRoot, privateKey: PrivateKey, extra: Partial<ConsensusServiceInit> = {}): ConsensusServiceInit {
+  return {
+    privateKey,
+    meshId: root.meshId,
+    validators: root.validators,
+    threshold: root.threshold,
+    stakeAllocations: root.stake,
+    profile: root.consensus.profile,
+    ...extra
   }
 }
 

@@ -9,7 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { lpStream } from '@libp2p/utils'
 import { makeMesh, plotFor, THRESHOLD, DIGEST } from './fixture.ts'
-import { consensusService, CONSENSUS_PROTOCOL, defaultPlotPath, savePlot, epochAt, TEST_PARAMS, verifyBeacon, prepareTrustRoot, ConsensusVerifier } from '../../src/consensus/index.ts'
+import { consensusService, consensusInitFromTrustRoot, proofForRequest, verifyForRequest, CONSENSUS_PROTOCOL, defaultPlotPath, savePlot, epochAt, TEST_PARAMS, verifyBeacon, prepareTrustRoot, ConsensusVerifier } from '../../src/consensus/index.ts'
 import { decodeResponse, encodeMessage } from '../../src/consensus/protocol.ts'
 import type { ConsensusService } from '../../src/consensus/index.ts'
 import type { Mesh } from './fixture.ts'
@@ -35,16 +35,7 @@ describe('consensus service over TCP on 127.0.0.1', () => {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       services: {
-        consensus: consensusService({
-          privateKey: key,
-          meshId: mesh.root.meshId,
-          validators: mesh.root.validators,
-          threshold: mesh.root.threshold,
-          stakeAllocations: mesh.root.stake,
-          profile: 'test',
-          now: () => now,
-          ...extra
-        })
+        consensus: consensusService(consensusInitFromTrustRoot(mesh.root, key, { now: () => now, ...extra }))
       }
     })
   }
@@ -96,6 +87,16 @@ describe('consensus service over TCP on 127.0.0.1', () => {
     assert.equal(result.node, node.peerId.toString())
     assert.throws(() => other.services.consensus.verify(bundle, { op: 'install', digest: DIGEST, node: node.peerId.toString() }), { name: 'BundleReplayedError' })
     assert.doesNotThrow(() => new ConsensusVerifier(mesh.root, { now: () => now }).verify(bundle, { op: 'install', digest: DIGEST, node: node.peerId.toString() }))
+  })
+
+  it('serves the control-API contract: proof request in, verified bundle out', async () => {
+    const made = await proofForRequest(node.services.consensus, { op: 'publish', digest: DIGEST })
+    assert.equal(made.op, 'publish')
+    assert.equal(made.node, node.peerId.toString())
+    const verified = verifyForRequest(other.services.consensus, { bundle: made.bundle, op: 'publish', digest: DIGEST, node: made.node })
+    assert.equal(verified.epoch, made.epoch)
+    await assert.rejects(proofForRequest(node.services.consensus, { op: 'steal', digest: DIGEST }), { name: 'BundleMalformedError' })
+    assert.throws(() => verifyForRequest(other.services.consensus, { bundle: made.bundle, op: 'install', digest: DIGEST, node: made.node }), { name: 'OperationMismatchError' })
   })
 
   it('names a missing plot', async () => {

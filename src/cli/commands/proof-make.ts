@@ -1,19 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import { OPERATIONS } from '../../consensus/index.ts'
 import { HyperMeshError } from '../../util/errors.ts'
+import type { ProofResult } from '../../consensus/index.ts'
 import type { CommandRun } from '../context.ts'
 
 /** `--op` is not one of the operations that take a consensus proof. */
 export class InvalidOperationError extends HyperMeshError {}
-
-/** What the daemon's `POST /api/v1/consensus/proofs` returns. */
-interface ProofResult {
-  bundle: string
-  op: string
-  digest: string
-  node: string
-  epoch: number
-}
 
 /**
  * `hypermesh proof make --op OP --digest DIGEST`: the daemon collects the epoch beacon and its
