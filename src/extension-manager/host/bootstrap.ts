@@ -34,7 +34,7 @@ export function bootstrapSource (capabilities: string[]): string {
       settle.applyIgnored(undefined, [callId, { ok: false, error: toWire(err) }], { arguments: { copy: true } })
     }
   }
-  globalThis.__hmInvoke = (exportsObject, callId, method, args) => {
+  const invokeOne = (exportsObject, callId, method, args) => {
     try {
       const fn = exportsObject[method]
       if (typeof fn !== 'function') return { ok: false, error: { name: 'UnknownMethodError', message: 'the extension exports no function ' + method } }
@@ -46,6 +46,7 @@ export function bootstrapSource (capabilities: string[]): string {
       return { ok: false, error: toWire(err) }
     }
   }
+  globalThis.__hmInvoke = (exportsObject, calls) => calls.map(([callId, method, args]) => invokeOne(exportsObject, callId, method, args))
 })()
 `
 }
