@@ -4,12 +4,17 @@ import { createNode, dataDirPaths, readApiToken, removeApiFile, writeApiFile } f
 import { createStore } from '../store/index.ts'
 import type { ChunkStore } from '../store/index.ts'
 import { stoq } from '../transfer/index.ts'
+import { createRegistry, registryDht } from '../registry/index.ts'
+import type { Registry } from '../registry/index.ts'
+import { loadTrust } from '../trust/index.ts'
+import type { LoadedTrust } from '../trust/index.ts'
 import type { Stoq } from '../transfer/index.ts'
 import type { Config, HyperMeshNode } from '../node/index.ts'
 import { createApiServer } from './server.ts'
 import { dhtRoutes } from './routes/dht.ts'
 import { nodeRoutes } from './routes/node.ts'
 import { transferRoutes } from './routes/transfer.ts'
+import { registryRoutes } from './routes/registry.ts'
 
 const log = logger('hypermesh:daemon')
 
@@ -20,6 +25,8 @@ export interface DaemonServices extends Record<string, unknown> {
 export interface Daemon {
   node: HyperMeshNode<DaemonServices>
   store: ChunkStore
+  trust: LoadedTrust
+  registry: Registry
   api: FastifyInstance
   /** The control API's base URL, e.g. http://127.0.0.1:5201 */
   url: string
@@ -34,14 +41,34 @@ export interface Daemon {
  */
 export async function startDaemon (config: Config): Promise<Daemon> {
   const token = await readApiToken(config.dataDir)
+  // trust comes first: the DHT's record validators need the anchors before the node exists
+  const trust = await loadTrust(config.dataDir)
+  const dht = registryDht({ trustStore: trust.store })
   let store!: ChunkStore
   const node = await createNode<DaemonServices>(config, {
+    validators: dht.validators,
+    selectors: dht.selectors,
     // the chunk store opens after the data dir's lock is held, so a busy data dir fails cleanly
     services: async () => {
       store = await createStore({ dir: dataDirPaths(config.dataDir).store, quota: config.store.quotaBytes })
       return { services: { stoq: stoq({ store }) }, close: async () => store.close() }
     }
   })
+  let registry: Registry
+  try {
+    registry = await createRegistry({
+      libp2p: node.libp2p as any,
+      datastore: node.datastore,
+      store,
+      transfer: node.libp2p.services.stoq,
+      trustStore: trust.store,
+      marks: dht.marks,
+      dataDir: config.dataDir
+    })
+  } catch (err) {
+    await node.stop().catch(() => {})
+    throw err
+  }
   const api = createApiServer({ token, bodyLimit: config.api.bodyLimit })
   let resolveStopped!: () => void
   const stopped = new Promise<void>(resolve => { resolveStopped = resolve })
@@ -52,6 +79,7 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       log('stopping')
       await removeApiFile(config.dataDir).catch(() => {})
       await api.close().catch(err => log.error('api close: %e', err))
+      await registry.stop().catch(err => log.error('registry stop: %e', err))
       await node.stop()
       resolveStopped()
     })()
@@ -61,12 +89,15 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   nodeRoutes(api, { node, shutdown: () => { stop().catch(err => log.error('stop: %e', err)) } })
   dhtRoutes(api, { node })
   transferRoutes(api, { store, stoq: node.libp2p.services.stoq })
+  registryRoutes(api, { registry })
 
   try {
     await node.start()
+    await registry.start()
     await api.listen({ host: config.api.host, port: config.api.port })
   } catch (err) {
     await api.close().catch(() => {})
+    await registry.stop().catch(() => {})
     await node.stop().catch(() => {})
     throw err
   }
@@ -75,5 +106,5 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   const url = `http://${config.api.host}:${port}`
   await writeApiFile(config.dataDir, { url, pid: process.pid, peerId: node.peerId })
   log('control API on %s', url)
-  return { node, store, api, url, stopped, stop }
+  return { node, store, trust, registry, api, url, stopped, stop }
 }
