@@ -137,6 +137,12 @@ export class ExtensionCallError extends HyperMeshError {
   }
 }
 
+export class ExtensionCallTimeoutError extends HyperMeshError {
+  constructor (id: string, method: string, ms: number) {
+    super(`Extension "${id}" did not answer ${method} within ${ms} ms`, { hint: 'Pass a longer signal, or check the extension with `hypermesh ext info`' })
+  }
+}
+
 export class ExtensionHostUnavailableError extends HyperMeshError {
   constructor (reason: string) {
     super(`The extension host process is not available: ${reason}`)

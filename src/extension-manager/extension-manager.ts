@@ -10,7 +10,7 @@ import { CapabilityRouter } from './capability-router.ts'
 import { dependentsOf, resolveLoadOrder } from './dependencies.ts'
 import { discoverExtensions, inspectPackage } from './discovery.ts'
 import {
-  ConcurrencyQuotaExceededError, ConsensusProofRequiredError, ExtensionAlreadyLoadedError, ExtensionCrashedError,
+  ConcurrencyQuotaExceededError, ConsensusProofRequiredError, ExtensionAlreadyLoadedError, ExtensionCallTimeoutError, ExtensionCrashedError,
   ExtensionFailedError, ExtensionInUseError, ExtensionLifecycleTimeoutError, ExtensionManagerStoppedError,
   ExtensionNotFoundError, ExtensionNotReadyError, ExtensionReloadFailedError, ReservedMethodError,
   UndeclaredAssetTypeError, rebuildError
@@ -38,6 +38,13 @@ const log = logger('hypermesh:extension-manager')
 
 /** This node's version, which manifests' `hypermesh` ranges are checked against. */
 export const HOST_VERSION = '0.1.0'
+
+/**
+ * How long a call waits for the extension when the caller gives no signal. The call's
+ * concurrency slot stays taken until the extension really answers, so a hung extension
+ * runs out of slots rather than the node out of memory.
+ */
+export const CALL_TIMEOUT_MS = 30_000
 
 /** Longest a lifecycle hook (initialize, registerAssets, exportState, shutdown) may take. */
 export const LIFECYCLE_TIMEOUT_MS = 10_000
@@ -296,11 +303,12 @@ export class ExtensionManager extends EventTarget {
     if (entry.state !== 'running' || entry.inbound == null) throw new ExtensionNotReadyError(id, entry.state)
     const release = entry.inbound.tryAcquire()
     if (release == null) throw new ConcurrencyQuotaExceededError(id, entry.inbound.limit)
-    const host = this.#host!
-    const result = host.call(id, method, args).finally(release)
+    const result = this.#host!.call(id, method, args).finally(release)
+    const timeout = signal == null ? AbortSignal.timeout(CALL_TIMEOUT_MS) : undefined
     try {
-      return await raceAbort(result, signal)
+      return await raceAbort(result, signal ?? timeout)
     } catch (err: any) {
+      if (timeout?.aborted === true) throw new ExtensionCallTimeoutError(id, method, CALL_TIMEOUT_MS)
       if (err instanceof HyperMeshError) throw err
       throw rebuildError(id, method, err)
     }

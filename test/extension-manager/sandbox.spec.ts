@@ -169,6 +169,17 @@ export async function list () { return (await hm.assets.list()).length }`
     assert.equal(await again, 'released')
   })
 
+  it('an aborted call returns at once, but its slot stays taken until the extension answers', async () => {
+    const controller = new AbortController()
+    const call = h.manager.call('waiter', 'hold', [], { signal: controller.signal })
+    await waitFor(() => held.length === 1)
+    controller.abort()
+    await assert.rejects(call, { name: 'AbortError' })
+    assert.equal(h.manager.getExtension('waiter')?.inFlight, 1)
+    held.splice(0).forEach(release => { release() })
+    await waitFor(() => h.manager.getExtension('waiter')?.inFlight === 0, 2000, 'the slot to be released')
+  })
+
   it('refuses the 101st concurrent capability call out of an extension', async () => {
     const pending = h.manager.call('waiter', 'fanout', [101])
     await waitFor(() => held.length === 100, 5000, '100 capability calls in flight')
