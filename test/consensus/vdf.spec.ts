@@ -63,8 +63,19 @@ describe('Wesolowski VDF', () => {
     assert.ok(isProbablePrime(1999n) && !isProbablePrime(1995n))
   })
 
-  it('multiplies two powers in one pass', () => {
+  it('computes powers and products of powers like plain square-and-multiply', () => {
+    const reference = (base: bigint, exp: bigint, m: bigint): bigint => {
+      let result = 1n
+      for (const bit of exp.toString(2)) result = (result * result * (bit === '1' ? base : 1n)) % m
+      return result
+    }
     const m = 1_000_000_007n
-    assert.equal(modPow2(3n, 12345n, 5n, 678n, m), (modPow(3n, 12345n, m) * modPow(5n, 678n, m)) % m)
+    assert.equal(modPow2(3n, 12345n, 5n, 678n, m), (reference(3n, 12345n, m) * reference(5n, 678n, m)) % m)
+    for (const [base, exp] of [[2n, 0n], [2n, 1n], [7n, 0b1000000001n], [RSA_2048 - 2n, (1n << 256n) - 1n], [g, (1n << 200n) + 12345n]] as const) {
+      assert.equal(modPow(base, exp, RSA_2048), reference(base, exp, RSA_2048))
+    }
+    assert.equal(modPow2(g, 0n, 5n, 0n, RSA_2048), 1n)
+    assert.equal(modPow2(g, (1n << 130n) + 7n, 3n, 99n, RSA_2048), (reference(g, (1n << 130n) + 7n, RSA_2048) * reference(3n, 99n, RSA_2048)) % RSA_2048)
+    assert.equal(modPow(5n, 3n, 1n), 0n)
   })
 })
