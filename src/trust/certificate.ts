@@ -2,7 +2,8 @@ import { X509Certificate } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { x509 } from './x509-lib.ts'
 import { fingerprint } from './fingerprint.ts'
-import { CODE_SIGNING_OID, decodeNodeBinding, decodeScope, NODE_OID, SCOPE_OID } from './extensions.ts'
+import { CODE_SIGNING_OID, decodeNodeBinding, decodePostQuantumKey, decodeScope, NODE_OID, PQ_KEY_OID, SCOPE_OID } from './extensions.ts'
+import { ML_DSA_65_PUBLIC_KEY_LENGTH } from './post-quantum.ts'
 import type { NodeBinding, Scope } from './extensions.ts'
 import { MalformedTrustDataError } from './errors.ts'
 import { assertSignedFrame } from './der.ts'
@@ -32,6 +33,8 @@ export interface TrustCertificate {
   extendedKeyUsage: string[]
   scope?: Scope
   node?: NodeBinding
+  /** ML-DSA-65 public key certified for hybrid package signatures. */
+  postQuantumKey?: Uint8Array
   role: CertificateRole
   publicKey: KeyObject
   native: X509Certificate
@@ -110,6 +113,7 @@ function parseUncached (der: Uint8Array, fp: string): TrustCertificate {
   let extendedKeyUsage: string[] = []
   let scope: Scope | undefined
   let node: NodeBinding | undefined
+  let postQuantumKey: Uint8Array | undefined
   const seen = new Set<string>()
   for (const ext of cert.extensions) {
     if (seen.has(ext.type)) throw new MalformedTrustDataError(`duplicate extension ${ext.type}`)
@@ -126,6 +130,8 @@ function parseUncached (der: Uint8Array, fp: string): TrustCertificate {
       scope = decodeScope(new Uint8Array(ext.value))
     } else if (ext.type === NODE_OID) {
       node = decodeNodeBinding(new Uint8Array(ext.value))
+    } else if (ext.type === PQ_KEY_OID) {
+      postQuantumKey = decodePostQuantumKey(new Uint8Array(ext.value), ML_DSA_65_PUBLIC_KEY_LENGTH)
     }
   }
   if (pathLength !== undefined && !ca) throw new MalformedTrustDataError('pathLenConstraint on a non-CA certificate')
@@ -149,6 +155,7 @@ function parseUncached (der: Uint8Array, fp: string): TrustCertificate {
     extendedKeyUsage,
     scope,
     node,
+    postQuantumKey,
     role,
     publicKey: native.publicKey,
     native

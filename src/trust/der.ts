@@ -8,6 +8,7 @@ import { MalformedTrustDataError } from './errors.ts'
 
 export const TAG_INTEGER = 0x02
 export const TAG_BIT_STRING = 0x03
+export const TAG_OCTET_STRING = 0x04
 export const TAG_UTF8_STRING = 0x0c
 export const TAG_SEQUENCE = 0x30
 

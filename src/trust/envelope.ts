@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { parseJsonWith } from './parse-json.ts'
 import { isFingerprint } from './fingerprint.ts'
 import { isCanonicalPem } from './certificate.ts'
+import { ML_DSA_65 } from './post-quantum.ts'
 
 /**
  * Signatures follow DSSE (the Dead Simple Signing Envelope of in-toto/Sigstore): the signed
@@ -20,6 +21,8 @@ export const MAX_CHAIN_CERTIFICATES = 7
 export const MAX_PAYLOAD_BASE64 = 1_500_000
 /** Largest PEM certificate we accept in an envelope. */
 export const MAX_CERTIFICATE_PEM = 24 * 1024
+/** Base64 length of an ML-DSA-65 signature (3309 bytes). */
+const MAX_PQ_SIGNATURE_BASE64 = 4412
 /** Length of an Ed25519 signature in bytes. */
 export const ED25519_SIGNATURE_LENGTH = 64
 
@@ -29,6 +32,8 @@ export const base64 = (max: number): z.ZodType<string> => z.string().max(max).re
 export const envelopeSignatureSchema = z.strictObject({
   keyid: z.string().refine(isFingerprint, 'SHA256:<64 hex>'),
   sig: base64(128),
+  /** The ML-DSA-65 half of a hybrid signature, over the same PAE bytes. */
+  pq: z.strictObject({ alg: z.literal(ML_DSA_65), sig: base64(MAX_PQ_SIGNATURE_BASE64) }).optional(),
   chain: z.array(z.string().max(MAX_CERTIFICATE_PEM).refine(isCanonicalPem, 'one certificate in canonical PEM')).min(1).max(MAX_CHAIN_CERTIFICATES).optional()
 })
 

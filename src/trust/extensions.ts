@@ -1,4 +1,4 @@
-import { decodeChildren, decodeOne, decodeUtf8, encodeSequence, encodeUtf8String, TAG_SEQUENCE } from './der.ts'
+import { decodeChildren, decodeOne, decodeUtf8, encodeSequence, encodeTlv, encodeUtf8String, TAG_OCTET_STRING, TAG_SEQUENCE } from './der.ts'
 import { MalformedTrustDataError } from './errors.ts'
 
 /**
@@ -15,6 +15,8 @@ export const HYPERMESH_OID_ARC = '1.3.6.1.4.1.32473.4841'
 export const SCOPE_OID = `${HYPERMESH_OID_ARC}.1`
 /** Node binding: the libp2p PeerId a node certificate is for, and the node's trust level. */
 export const NODE_OID = `${HYPERMESH_OID_ARC}.2`
+/** ML-DSA-65 public key of a publisher (non-critical: an extra key, not a limit). */
+export const PQ_KEY_OID = `${HYPERMESH_OID_ARC}.3`
 /** id-kp-codeSigning (RFC 5280): the extended key usage a package signer must carry. */
 export const CODE_SIGNING_OID = '1.3.6.1.5.5.7.3.3'
 /** id-kp-clientAuth and id-kp-serverAuth: a node certificate authenticates a peer in both directions. */
@@ -96,4 +98,15 @@ export function capabilitiesOutsideScope (scope: Scope, capabilities: readonly s
 export function scopeWithin (inner: Scope, outer: Scope): boolean {
   return inner.namePrefixes.every(p => nameInScope(outer, p)) &&
     capabilitiesOutsideScope(outer, inner.capabilities).length === 0
+}
+
+/** The ML-DSA-65 public key extension: one OCTET STRING holding the FIPS 204 encoded key. */
+export function encodePostQuantumKey (publicKey: Uint8Array): Uint8Array {
+  return encodeTlv(TAG_OCTET_STRING, publicKey)
+}
+
+export function decodePostQuantumKey (bytes: Uint8Array, expectedLength: number): Uint8Array {
+  const key = decodeOne(bytes, TAG_OCTET_STRING)
+  if (key.length !== expectedLength) throw new MalformedTrustDataError(`post-quantum key of ${key.length} bytes, expected ${expectedLength}`)
+  return new Uint8Array(key)
 }

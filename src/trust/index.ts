@@ -14,12 +14,16 @@ export {
   generateSigningKey, privateKeyToPem, parsePrivateKeyPem, publicKeyOf, rawPublicKey, publicKeyFromRaw
 } from './keys.ts'
 export type { SigningKeyPair } from './keys.ts'
-export { writePrivateKeyFile, readPrivateKeyFile, KEY_FILE_MODE } from './key-file.ts'
+export { writePrivateKeyFile, readPrivateKeyFile, writePostQuantumKeyFile, readPostQuantumKeyFile, KEY_FILE_MODE } from './key-file.ts'
+export {
+  generatePostQuantumKey, postQuantumKeyFromSeed, ML_DSA_65, ML_DSA_65_PUBLIC_KEY_LENGTH, ML_DSA_65_SIGNATURE_LENGTH
+} from './post-quantum.ts'
+export type { PostQuantumKey } from './post-quantum.ts'
 export {
   parseCertificate, parseCertificateBundle, pemToDerList, derToPem, MAX_CERTIFICATE_BYTES
 } from './certificate.ts'
 export type { TrustCertificate, CertificateRole } from './certificate.ts'
-export { SCOPE_OID, NODE_OID, HYPERMESH_OID_ARC, nameInScope, capabilitiesOutsideScope, scopeWithin } from './extensions.ts'
+export { SCOPE_OID, NODE_OID, PQ_KEY_OID, HYPERMESH_OID_ARC, nameInScope, capabilitiesOutsideScope, scopeWithin } from './extensions.ts'
 export type { Scope, NodeBinding } from './extensions.ts'
 export {
   issueCertificate, issueRoot, issueIntermediate, issuePublisher, issueNodeCertificate, publicKeyFromPeerId,

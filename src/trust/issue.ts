@@ -5,7 +5,7 @@ import { ED25519, x509 } from './x509-lib.ts'
 import { parseCertificate } from './certificate.ts'
 import type { TrustCertificate } from './certificate.ts'
 import {
-  CLIENT_AUTH_OID, CODE_SIGNING_OID, encodeNodeBinding, encodeScope, NODE_OID, SCOPE_OID, SERVER_AUTH_OID, scopeWithin
+  CLIENT_AUTH_OID, CODE_SIGNING_OID, encodeNodeBinding, encodePostQuantumKey, encodeScope, NODE_OID, PQ_KEY_OID, SCOPE_OID, SERVER_AUTH_OID, scopeWithin
 } from './extensions.ts'
 import type { NodeBinding, Scope } from './extensions.ts'
 import { publicKeyFromRaw, publicKeyOf, toWebPrivateKey, toWebPublicKey } from './keys.ts'
@@ -53,6 +53,8 @@ export interface CertificateRequest {
   extendedKeyUsage?: string[]
   scope?: Scope
   node?: NodeBinding
+  /** An ML-DSA-65 public key to certify (publishers signing hybrid signatures). */
+  postQuantumKey?: Uint8Array
   serialNumber?: string
 }
 
@@ -82,6 +84,7 @@ export async function issueCertificate (req: CertificateRequest): Promise<TrustC
   extensions.push(await x509.AuthorityKeyIdentifierExtension.create(toWebPublicKey(issuerPublic)))
   if (req.scope !== undefined) extensions.push(new x509.Extension(SCOPE_OID, true, encodeScope(req.scope)))
   if (req.node !== undefined) extensions.push(new x509.Extension(NODE_OID, true, encodeNodeBinding(req.node)))
+  if (req.postQuantumKey !== undefined) extensions.push(new x509.Extension(PQ_KEY_OID, false, encodePostQuantumKey(req.postQuantumKey)))
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: req.serialNumber ?? randomSerial(),
     subject: subjectName,
@@ -158,8 +161,11 @@ export async function issueIntermediate (params: { subject: string, publicKey: K
   })
 }
 
-/** A publisher certificate: signs package manifests within `scope`. */
-export async function issuePublisher (params: { subject: string, publicKey: KeyObject, issuer: Issuer, scope: Scope } & IssueOptions): Promise<TrustCertificate> {
+/**
+ * A publisher certificate: signs package manifests within `scope`. With `postQuantumKey` it also
+ * certifies an ML-DSA-65 key, and its package signatures must then be hybrid.
+ */
+export async function issuePublisher (params: { subject: string, publicKey: KeyObject, issuer: Issuer, scope: Scope, postQuantumKey?: Uint8Array } & IssueOptions): Promise<TrustCertificate> {
   assertCanIssue(params.issuer)
   assertScopeWithin(params.scope, params.issuer)
   const now = params.now ?? new Date()
@@ -171,7 +177,8 @@ export async function issuePublisher (params: { subject: string, publicKey: KeyO
     ca: false,
     keyUsage: x509.KeyUsageFlags.digitalSignature,
     extendedKeyUsage: [CODE_SIGNING_OID],
-    scope: params.scope
+    scope: params.scope,
+    postQuantumKey: params.postQuantumKey
   })
 }
 

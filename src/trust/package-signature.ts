@@ -4,8 +4,10 @@ import { parseCertificate } from './certificate.ts'
 import type { TrustCertificate } from './certificate.ts'
 import { hasKeyUsage, verifyChain } from './chain.ts'
 import type { ChainContext, VerifiedChain } from './chain.ts'
-import { parseEnvelope, signPae, verifyPae } from './envelope.ts'
-import type { Envelope } from './envelope.ts'
+import { pae, parseEnvelope, signPae, verifyPae } from './envelope.ts'
+import type { Envelope, EnvelopeSignature } from './envelope.ts'
+import { ML_DSA_65, postQuantumSign, postQuantumVerify } from './post-quantum.ts'
+import type { PostQuantumKey } from './post-quantum.ts'
 import { capabilitiesOutsideScope, CODE_SIGNING_OID, nameInScope } from './extensions.ts'
 import { publicKeyOf } from './keys.ts'
 import {
@@ -19,7 +21,14 @@ export const MANIFEST_PAYLOAD_TYPE = 'application/vnd.hypermesh.manifest+json'
  * Signs a manifest's canonical bytes with a publisher key. `chain` is the publisher
  * certificate first, then the intermediates (the anchor may be left out: verifiers have it).
  */
-export function signPackage (params: { bytes: Uint8Array, key: KeyObject, chain: TrustCertificate[], payloadType?: string }): Envelope {
+export function signPackage (params: {
+  bytes: Uint8Array
+  key: KeyObject
+  chain: TrustCertificate[]
+  /** The ML-DSA-65 key the publisher certificate certifies; required when it certifies one. */
+  postQuantumKey?: PostQuantumKey
+  payloadType?: string
+}): Envelope {
   const leaf = params.chain[0]
   if (leaf === undefined) throw new InvalidTrustRequestError('signing needs the publisher certificate chain')
   const own = publicKeyOf(params.key).export({ format: 'der', type: 'spki' })
@@ -28,11 +37,24 @@ export function signPackage (params: { bytes: Uint8Array, key: KeyObject, chain:
   }
   assertPublisher(leaf)
   const payloadType = params.payloadType ?? MANIFEST_PAYLOAD_TYPE
-  return {
-    payloadType,
-    payload: Buffer.from(params.bytes).toString('base64'),
-    signatures: [{ keyid: leaf.fingerprint, sig: signPae(params.key, payloadType, params.bytes), chain: params.chain.map(c => c.pem) }]
+  const signature: EnvelopeSignature = { keyid: leaf.fingerprint, sig: signPae(params.key, payloadType, params.bytes), chain: params.chain.map(c => c.pem) }
+  if (leaf.postQuantumKey !== undefined) {
+    const pq = params.postQuantumKey
+    if (pq === undefined) throw new InvalidTrustRequestError(`${leaf.subject} certifies an ML-DSA-65 key: signatures must be hybrid`, 'pass the ML-DSA-65 key file written with the certificate')
+    if (Buffer.compare(Buffer.from(pq.publicKey), Buffer.from(leaf.postQuantumKey)) !== 0) throw new InvalidTrustRequestError('the ML-DSA-65 key does not belong to the publisher certificate')
+    signature.pq = { alg: ML_DSA_65, sig: postQuantumSign(pq, pae(payloadType, params.bytes)) }
   }
+  return { payloadType, payload: Buffer.from(params.bytes).toString('base64'), signatures: [signature] }
+}
+
+/** The post-quantum half: required exactly when the leaf certifies an ML-DSA-65 key. */
+function checkPostQuantum (leaf: TrustCertificate, signature: EnvelopeSignature, payloadType: string, payload: Uint8Array): void {
+  if (leaf.postQuantumKey === undefined) {
+    if (signature.pq !== undefined) throw new BadSignatureError(`${leaf.subject} certifies no post-quantum key, yet the signature carries one`)
+    return
+  }
+  if (signature.pq === undefined) throw new BadSignatureError(`${leaf.subject} signs hybrid; the ML-DSA-65 signature is missing`)
+  if (!postQuantumVerify(leaf.postQuantumKey, pae(payloadType, payload), signature.pq.sig)) throw new BadSignatureError(`the ML-DSA-65 signature by ${leaf.subject} does not verify`)
 }
 
 /** A package signer is an end-entity certificate with digitalSignature, codeSigning and a scope. */
@@ -102,6 +124,7 @@ export function verifyPackageSignature (params: VerifyPackageParams): VerifiedPa
       const chain = verifyChain(presented, params.trustStore, at)
       assertPublisher(leaf)
       if (!verifyPae(leaf.publicKey, envelope.payloadType, payload, signature.sig)) throw new BadSignatureError(`the manifest signature by ${leaf.subject} does not verify`)
+      checkPostQuantum(leaf, signature, envelope.payloadType, payload)
       checkScope(chain, params.name, params.capabilities)
       return { ...chain, fingerprint: leaf.fingerprint }
     } catch (err) {

@@ -106,6 +106,22 @@ describe('offline trust CLI commands', () => {
     await assert.rejects(exec('verify', [manifestPath], { crl: [crl], at: new Date(Date.now() + 1000).toISOString() }), { name: 'CertificateRevokedError' })
   })
 
+  it('trust issue --publisher --post-quantum and sign --pq-key make a hybrid signature that verify accepts', async () => {
+    const mesh = join(dir, 'mesh')
+    const issued = await exec('trust-issue', [], { publisher: true, postQuantum: true, issuerCert: join(mesh, 'intermediate.pem'), issuerKey: join(mesh, 'intermediate.key'), namePrefix: ['pq.'], out: join(dir, 'pq') })
+    assert.equal((await stat(issued.files.postQuantumKey)).mode & 0o777, 0o600)
+    await assert.rejects(exec('trust-show', [issued.files.postQuantumKey], {}), { name: 'InvalidTrustRequestError' })
+    const content = new TextEncoder().encode('pq')
+    const manifestPath = join(dir, 'pq-manifest.json')
+    await writeFile(manifestPath, JSON.stringify({
+      id: 'pq.hello', name: 'PQ', version: '1.0.0', category: 'Library', required_capabilities: [], provided_assets: [], dependencies: [],
+      content: { root: cidOf(CBOR_CODEC, content).toString(), size: 2, chunk_size: 1048576 }, files: [{ path: 'a', mode: 0o100644, size: 2 }]
+    }))
+    await assert.rejects(exec('sign', [manifestPath], { cert: join(dir, 'pq.pem'), key: join(dir, 'pq.key') }), { name: 'InvalidTrustRequestError' })
+    assert.equal((await exec('sign', [manifestPath], { cert: join(dir, 'pq.pem'), key: join(dir, 'pq.key'), pqKey: issued.files.postQuantumKey })).hybrid, true)
+    assert.equal((await exec('verify', [manifestPath], {})).fingerprint, issued.certificate.fingerprint)
+  })
+
   it('trust init-root and trust issue --node; init-root never overwrites a key', async () => {
     const rootDir = join(dir, 'root2')
     const root = await exec('trust-init-root', [], { out: rootDir, subject: 'Second Root', pathLength: '1' })

@@ -1,6 +1,6 @@
 import {
-  generateSigningKey, InvalidTrustRequestError, issueIntermediate, issueNodeCertificate, issuePublisher, publicKeyOf,
-  readPrivateKeyFile, writePrivateKeyFile
+  generatePostQuantumKey, generateSigningKey, InvalidTrustRequestError, issueIntermediate, issueNodeCertificate, issuePublisher, publicKeyOf,
+  readPrivateKeyFile, writePostQuantumKeyFile, writePrivateKeyFile
 } from '../../trust/index.ts'
 import type { TrustCertificate } from '../../trust/index.ts'
 import type { CommandRun } from '../context.ts'
@@ -9,7 +9,8 @@ import { describeCertificate, intOption, listOption, readChain, readIssuer, rend
 /**
  * `hypermesh trust issue --ca|--publisher|--node PEERID`: issues one certificate from
  * --issuer-cert/--issuer-key. CA and publisher certificates get a new key written to
- * `<out>.key` (0600) unless --key names an existing one; a node certificate binds the PeerId's
+ * `<out>.key` (0600) unless --key names an existing one (a publisher with --post-quantum also gets
+ * an ML-DSA-65 seed in `<out>.mldsa.key`, 0600); a node certificate binds the PeerId's
  * own key, so no key is written. The certificate, followed by the issuer's chain, goes to `<out>.pem`.
  */
 export const run: CommandRun = async (ctx, _args, opts) => {
@@ -42,7 +43,14 @@ export const run: CommandRun = async (ctx, _args, opts) => {
       certificate = await issueIntermediate({ subject, publicKey: publicKeyOf(privateKey), issuer, pathLength: intOption(opts.pathLength, '--path-length'), scope, validityDays })
     } else {
       if (prefixes.length === 0) throw new InvalidTrustRequestError('a publisher needs at least one --name-prefix', 'use --name-prefix "" to allow every name')
-      certificate = await issuePublisher({ subject, publicKey: publicKeyOf(privateKey), issuer, scope: { namePrefixes: prefixes, capabilities }, validityDays })
+      let postQuantumKey
+      if (opts.postQuantum === true) {
+        const pq = generatePostQuantumKey()
+        files.postQuantumKey = `${out}.mldsa.key`
+        await writePostQuantumKeyFile(files.postQuantumKey, pq, { overwrite: opts.force === true })
+        postQuantumKey = pq.publicKey
+      }
+      certificate = await issuePublisher({ subject, publicKey: publicKeyOf(privateKey), issuer, scope: { namePrefixes: prefixes, capabilities }, postQuantumKey, validityDays })
     }
   }
   files.certificate = `${out}.pem`

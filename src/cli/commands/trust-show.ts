@@ -9,7 +9,7 @@ import { describeCertificate, renderCertificate } from './trust-shared.ts'
  */
 export const run: CommandRun = async (ctx, [file]) => {
   const text = await readFile(file, 'utf8')
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+  if (/-----BEGIN [A-Z0-9 -]*(PRIVATE KEY|SEED)-----/.test(text)) {
     throw new InvalidTrustRequestError(`${file} is a private key; trust show never prints keys`, 'show the certificate next to it instead')
   }
   // JSON documents (mesh roots, envelopes) embed PEM text too, so they are recognised first
@@ -18,7 +18,12 @@ export const run: CommandRun = async (ctx, [file]) => {
     ctx.out.result({ certificates: certs.map(describeCertificate) }, () => certs.map(renderCertificate).join('\n'))
     return
   }
-  const json = JSON.parse(text)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new InvalidTrustRequestError(`${file} is not a certificate, mesh root or signature envelope`)
+  }
   if (json !== null && typeof json === 'object' && 'signed' in json) {
     const root = parseMeshRoot(json)
     const { signed } = root
