@@ -214,17 +214,19 @@ async function main (): Promise<void> {
   log(`bench: ${size / MiB} MiB, ${runs} runs per row, Node ${process.version}, rows: ${rows.join(' ')}`)
 
   const stoqProviders = new Map<string, PeerProcess[]>()
-  const providersFor = async (fix: boolean): Promise<PeerProcess[]> => {
-    const key = fix ? 'fix' : 'plain'
-    let ps = stoqProviders.get(key)
-    if (ps === undefined) {
-      ps = await Promise.all([0, 1, 2].map(async i => await spawnPeer({ dir: join(work, `${key}-provider-${i}`), noiseFix: fix })))
-      for (const p of ps) manifestCid = (await p.call('add', { path: file })).manifestCid
-      stoqProviders.set(key, ps)
-    }
-    return ps
-  }
   let manifestCid = ''
+  /** Spawns (once) and fills the providers a row needs; later rows reuse them. */
+  const providersFor = async (fix: boolean, count: number): Promise<PeerProcess[]> => {
+    const key = fix ? 'fix' : 'plain'
+    const ps = stoqProviders.get(key) ?? []
+    stoqProviders.set(key, ps)
+    while (ps.length < count) {
+      const p = await spawnPeer({ dir: join(work, `${key}-provider-${ps.length}`), noiseFix: fix })
+      manifestCid = (await p.call('add', { path: file })).manifestCid
+      ps.push(p)
+    }
+    return ps.slice(0, count)
+  }
 
   const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, maxRssMiB: number }> = []
   for (const row of rows) {
@@ -241,7 +243,7 @@ async function main (): Promise<void> {
       else if (row.startsWith('helia')) samples.push(await runClient('helia-getter', { size, addr: info.addr, cid: info.cid }))
       else if (row === 'http') samples.push(await runClient('http-client', { size, url: info.url }))
       else {
-        const providers = (await providersFor(fix)).slice(0, row.startsWith('stoq3') ? 3 : 1)
+        const providers = await providersFor(fix, row.startsWith('stoq3') ? 3 : 1)
         const getter = await spawnPeer({ dir: join(work, `getter-${row}-${r}`), noiseFix: fix })
         const before = await getter.call('stats')
         const res = await getter.call('fetch', { cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })

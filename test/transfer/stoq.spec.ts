@@ -66,4 +66,49 @@ describe('stoq between two in-process nodes', () => {
     await assert.rejects(b.stoq.fetch(packed.root, { providers: [a.addr('tcp')], maxSize: 3 * CHUNK - 1 }), { name: 'InvalidRootObjectError' })
     assert.equal(await b.store.has(packed.root), false)
   })
+
+  it('answers PERMISSION when the admission hook refuses, and the getter gives up on that provider', async () => {
+    const seen: string[] = []
+    const a = await createStoqNode({ init: { admit: req => { seen.push(req.peer); return false } } })
+    const b = await createStoqNode()
+    nodes.push(a, b)
+    const { path } = await fileOf(2 * CHUNK)
+    const packed = await pack(path, a.store, { chunkSize: CHUNK })
+    await assert.rejects(b.stoq.fetch(packed.root, { providers: [a.addr('tcp')] }), (err: any) => err.name === 'StoqRemoteError' && /PERMISSION/.test(err.message))
+    assert.deepEqual(seen, [b.node.peerId.toString()])
+  })
+
+  it('drops a stalling provider and completes from another', async () => {
+    // the admission hook delays every chunk request on the slow node past the getter's stall timeout
+    const slow = await createStoqNode({ init: { admit: req => req.cid.startsWith('bafk') ? 1500 : true } })
+    // the good node is rate-limited so that the fetch outlasts the stall timeout
+    const good = await createStoqNode({ init: { maxBytesPerSecondPerPeer: 8 * CHUNK } })
+    const getter = await createStoqNode({ init: { stallTimeoutMs: 300 } })
+    nodes.push(slow, good, getter)
+    const { path, data } = await fileOf(20 * CHUNK)
+    const packed = await pack(path, slow.store, { chunkSize: CHUNK })
+    await pack(path, good.store, { chunkSize: CHUNK })
+    const dropped: any[] = []
+    const r = await getter.stoq.fetch(packed.manifestCid, {
+      providers: [slow.addr('tcp'), good.addr('tcp')],
+      onProgress: e => { if (e.type === 'stoq:fetch:peer:dropped') dropped.push(e.detail) }
+    })
+    assert.deepEqual(dropped, [{ peer: slow.node.peerId.toString(), reason: 'StallError' }])
+    assert.deepEqual(Object.keys(r.peers), [good.node.peerId.toString()])
+    const out = join(getter.dir, 'out')
+    await unpack(r.manifest!, getter.store, out)
+    assert.deepEqual(await readFile(join(out, `f${data.length}.bin`)), data)
+  })
+
+  it('limits the download rate when asked', async () => {
+    const a = await createStoqNode()
+    const b = await createStoqNode()
+    nodes.push(a, b)
+    const { path } = await fileOf(16 * CHUNK)
+    const packed = await pack(path, a.store, { chunkSize: CHUNK })
+    // the bucket starts with one second of budget: 16 chunks at 8 chunks/s take at least ~1 s
+    const started = performance.now()
+    await b.stoq.fetch(packed.root, { providers: [a.addr('tcp')], bytesPerSecond: 8 * CHUNK })
+    assert.ok(performance.now() - started >= 900, `took ${performance.now() - started} ms`)
+  })
 })
