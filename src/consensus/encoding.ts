@@ -16,9 +16,7 @@ const encoder = new TextEncoder()
 
 export function u32 (value: number): Uint8Array {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`not a u32: ${value}`)
-  const out = new Uint8Array(4)
-  new DataView(out.buffer).setUint32(0, value)
-  return out
+  return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff)
 }
 
 export function u64 (value: number | bigint): Uint8Array {
@@ -97,7 +95,7 @@ export function expand (domain: string, length: number, ...fields: Uint8Array[])
 }
 
 export function readU32 (bytes: Uint8Array, offset = 0): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset)
+  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0
 }
 
 export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
