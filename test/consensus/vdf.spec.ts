@@ -30,6 +30,13 @@ describe('Wesolowski VDF', () => {
     verifyVdf(g, proof, T, 128)
   })
 
+  it('reports progress and stops when aborted', async () => {
+    const events: string[] = []
+    await proveVdf(g, 8192, 128, { onProgress: evt => { events.push(evt.type) } })
+    assert.deepEqual(events, ['consensus:prove:vdf', 'consensus:prove:vdf'])
+    await assert.rejects(proveVdf(g, 1 << 20, 128, { signal: AbortSignal.abort() }), { name: 'AbortError' })
+  })
+
   it('rejects a proof for another T or prime size', async () => {
     const proof = await proveVdf(g, T, 128)
     assert.throws(() => verifyVdf(g, proof, T - 1, 128), { name: 'VdfProofInvalidError' })
