@@ -122,6 +122,18 @@ describe('offline trust CLI commands', () => {
     assert.equal((await exec('verify', [manifestPath], {})).fingerprint, issued.certificate.fingerprint)
   })
 
+  it('trust rotate-root: v2 adds a new root, signed by old and new keys; install-root follows it; an old root is refused', async () => {
+    const mesh = join(dir, 'mesh')
+    const newRoot = await exec('trust-init-root', [], { out: join(dir, 'root3'), subject: 'Root Three' })
+    const v2Path = join(dir, 'mesh-root.v2.json')
+    await assert.rejects(exec('trust-rotate-root', [join(mesh, 'mesh-root.json')], { out: v2Path, anchor: [newRoot.files.certificate], removeAnchor: [], signer: [`${newRoot.files.certificate}=${newRoot.files.key}`] }), { name: 'ThresholdNotMetError' })
+    const v2 = await exec('trust-rotate-root', [join(mesh, 'mesh-root.json')], { out: v2Path, anchor: [newRoot.files.certificate], rootThreshold: '2', signer: [`${join(mesh, 'root.pem')}=${join(mesh, 'root.key')}`, `${newRoot.files.certificate}=${newRoot.files.key}`] })
+    assert.equal(v2.version, 2)
+    assert.equal(v2.anchors, 2)
+    assert.equal((await exec('trust-install-root', [v2Path], {})).version, 2)
+    await assert.rejects(exec('trust-install-root', [join(mesh, 'mesh-root.json')], {}), { name: 'RollbackError' })
+  })
+
   it('trust init-root and trust issue --node; init-root never overwrites a key', async () => {
     const rootDir = join(dir, 'root2')
     const root = await exec('trust-init-root', [], { out: rootDir, subject: 'Second Root', pathLength: '1' })

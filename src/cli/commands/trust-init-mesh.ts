@@ -2,24 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CAPABILITIES } from '../../package/index.ts'
 import {
-  CONSENSUS_PROFILES, createMeshRoot, generateSigningKey, installMeshRoot, InvalidTrustRequestError, isEd25519PeerId,
-  issueIntermediate, issuePublisher, issueRoot, writePrivateKeyFile
+  CONSENSUS_PROFILES, createMeshRoot, generateSigningKey, installMeshRoot, InvalidTrustRequestError, issueIntermediate,
+  issuePublisher, issueRoot, writePrivateKeyFile
 } from '../../trust/index.ts'
-import type { ConsensusProfile, Issuer, StakeAllocation, Validator } from '../../trust/index.ts'
+import type { ConsensusProfile, Issuer } from '../../trust/index.ts'
 import type { CommandRun } from '../context.ts'
-import { intOption, listOption, readIssuer, writeCertificate } from './trust-shared.ts'
-
-/** A validator given without `=weight` counts once. */
-const DEFAULT_VALIDATOR_WEIGHT = 1
-
-function peerAndNumber (value: string, flag: string, fallback?: number): { peerId: string, n: number } {
-  const at = value.lastIndexOf('=')
-  const peerId = at === -1 ? value : value.slice(0, at)
-  const n = at === -1 ? fallback : Number(value.slice(at + 1))
-  if (!isEd25519PeerId(peerId)) throw new InvalidTrustRequestError(`${flag} ${value}: not an Ed25519 PeerId`, 'use the PeerId `hypermesh id` prints (12D3KooW...)')
-  if (n === undefined || !Number.isSafeInteger(n) || n < 0) throw new InvalidTrustRequestError(`${flag} ${value}: expected <peerId>=<non-negative integer>`)
-  return { peerId, n }
-}
+import { intOption, listOption, readIssuer, stakeOption, validatorsOption, writeCertificate } from './trust-shared.ts'
 
 /**
  * `hypermesh trust init-mesh`: everything a fresh local mesh needs, non-interactively. Writes to
@@ -32,14 +20,8 @@ export const run: CommandRun = async (ctx, _args, opts) => {
   const out = String(opts.out)
   const profile = String(opts.profile ?? 'test') as ConsensusProfile
   if (!CONSENSUS_PROFILES.includes(profile)) throw new InvalidTrustRequestError(`--profile ${profile}: expected one of ${CONSENSUS_PROFILES.join(', ')}`)
-  const validators: Validator[] = listOption(opts.validator).map(v => {
-    const { peerId, n } = peerAndNumber(v, '--validator', DEFAULT_VALIDATOR_WEIGHT)
-    return { peerId, weight: n }
-  })
-  const stake: StakeAllocation[] = listOption(opts.stake).map(s => {
-    const { peerId, n } = peerAndNumber(s, '--stake')
-    return { peerId, amount: n }
-  })
+  const validators = validatorsOption(opts.validator)
+  const stake = stakeOption(opts.stake)
   const overwrite = opts.force === true
   await mkdir(out, { recursive: true })
   const files: Record<string, string> = {}

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import {
-  InvalidTrustRequestError, loadTrust, parseCertificateBundle, readPrivateKeyFile, TrustStore, verifyMeshRoot
+  InvalidTrustRequestError, isEd25519PeerId, loadTrust, parseCertificateBundle, readPrivateKeyFile, TrustStore, verifyMeshRoot
 } from '../../trust/index.ts'
-import type { Issuer, TrustCertificate } from '../../trust/index.ts'
+import type { Issuer, StakeAllocation, TrustCertificate, Validator } from '../../trust/index.ts'
 
 /**
  * Helpers the offline trust commands share (not a command itself): reading certificates and
@@ -88,4 +88,32 @@ export function renderCertificate (cert: TrustCertificate): string {
   }
   if (cert.node !== undefined) lines.push(`  peer:     ${cert.node.peerId} (${cert.node.level})`)
   return lines.join('\n')
+}
+
+/** A validator given without `=weight` counts once. */
+const DEFAULT_VALIDATOR_WEIGHT = 1
+
+function peerAndNumber (value: string, flag: string, fallback?: number): { peerId: string, n: number } {
+  const at = value.lastIndexOf('=')
+  const peerId = at === -1 ? value : value.slice(0, at)
+  const n = at === -1 ? fallback : Number(value.slice(at + 1))
+  if (!isEd25519PeerId(peerId)) throw new InvalidTrustRequestError(`${flag} ${value}: not an Ed25519 PeerId`, 'use the PeerId `hypermesh id` prints (12D3KooW...)')
+  if (n === undefined || !Number.isSafeInteger(n) || n < 0) throw new InvalidTrustRequestError(`${flag} ${value}: expected <peerId>=<non-negative integer>`)
+  return { peerId, n }
+}
+
+/** `--validator <peerId>[=weight]`, repeatable. */
+export function validatorsOption (value: unknown): Validator[] {
+  return listOption(value).map(v => {
+    const { peerId, n } = peerAndNumber(v, '--validator', DEFAULT_VALIDATOR_WEIGHT)
+    return { peerId, weight: n }
+  })
+}
+
+/** `--stake <peerId>=<amount>`, repeatable. */
+export function stakeOption (value: unknown): StakeAllocation[] {
+  return listOption(value).map(s => {
+    const { peerId, n } = peerAndNumber(s, '--stake')
+    return { peerId, amount: n }
+  })
 }
