@@ -104,8 +104,9 @@ export interface RecordFacts {
 
 /**
  * All record-level defences in order: freeze, wrong software, mix-and-match, rollback (by
- * version, then by sequence within a version). Signature and scope (arbitrary installation) are
- * checked by verifyPackageSignature; size (endless data) while downloading.
+ * version, then by sequence within a version). Call it after verifyPackageSignature (arbitrary
+ * installation) succeeded, so only verified records raise high-water marks (fast-forward); size
+ * (endless data) is checked while downloading.
  */
 export function checkRecord (params: {
   record: RecordFacts
@@ -118,6 +119,9 @@ export function checkRecord (params: {
   checkNotExpired(record.expires, params.at, `record for ${record.name}@${record.version}`)
   checkSoftwareBinding(record, params.requested)
   checkDigestBinding(record.digest, params.manifestDigest)
-  params.seen.record(`version:${record.name}`, record.version)
-  if (record.sequence !== undefined) params.seen.record(`sequence:${record.name}@${record.version}`, record.sequence)
+  const marks: Array<[string, Version]> = [[`version:${record.name}`, record.version]]
+  if (record.sequence !== undefined) marks.push([`sequence:${record.name}@${record.version}`, record.sequence])
+  // every mark is checked before any is raised, so a refused record leaves no trace
+  for (const [key, version] of marks) params.seen.check(key, version)
+  for (const [key, version] of marks) params.seen.record(key, version)
 }

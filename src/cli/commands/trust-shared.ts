@@ -69,7 +69,8 @@ export function describeCertificate (cert: TrustCertificate): Record<string, unk
     ca: cert.ca,
     ...(cert.pathLength !== undefined ? { pathLength: cert.pathLength } : {}),
     ...(cert.scope !== undefined ? { scope: cert.scope } : {}),
-    ...(cert.node !== undefined ? { node: cert.node } : {})
+    ...(cert.node !== undefined ? { node: cert.node } : {}),
+    ...(cert.postQuantumKey !== undefined ? { postQuantum: 'ML-DSA-65' } : {})
   }
 }
 
@@ -87,6 +88,7 @@ export function renderCertificate (cert: TrustCertificate): string {
     lines.push(`  caps:     ${cert.scope.capabilities.join(', ') || '(none)'}`)
   }
   if (cert.node !== undefined) lines.push(`  peer:     ${cert.node.peerId} (${cert.node.level})`)
+  if (cert.postQuantumKey !== undefined) lines.push('  hybrid:   signs with Ed25519 + ML-DSA-65')
   return lines.join('\n')
 }
 
