@@ -1,5 +1,6 @@
 import { cp, mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { logger } from '@libp2p/logger'
 import { Level } from 'level'
 import { AbortError, HyperMeshError } from '../util/errors.ts'
@@ -45,6 +46,12 @@ export const HOST_VERSION = '0.1.0'
  * runs out of slots rather than the node out of memory.
  */
 export const CALL_TIMEOUT_MS = 30_000
+
+/** How long shutdown waits for calls in flight to finish before it exports state anyway. */
+export const DRAIN_TIMEOUT_MS = 5_000
+
+/** How often shutdown looks whether the calls in flight have finished. */
+const DRAIN_POLL_MS = 5
 
 /** Longest a lifecycle hook (initialize, registerAssets, exportState, shutdown) may take. */
 export const LIFECYCLE_TIMEOUT_MS = 10_000
@@ -228,7 +235,7 @@ export class ExtensionManager extends EventTarget {
     if (dependents.length > 0) throw new ExtensionInUseError(id, dependents)
     entry.disabled = true
     clearTimeout(entry.restartTimer)
-    await entry.loading?.catch(() => {})
+    await this.#settled(entry)
     if (entry.state === 'running') await this.#deactivate(entry, 'unloaded', options)
   }
 
@@ -241,21 +248,43 @@ export class ExtensionManager extends EventTarget {
     const entry = this.#entry(id)
     const next = await inspectPackage(options.dir ?? entry.pkg.dir, this.#inspectOptions(options))
     if (next.manifest.id !== id) throw new ExtensionNotFoundError(`${id} (the package in ${next.dir} is ${next.manifest.id})`)
-    const previous = entry.pkg
-    this.#emit('extension:reloading', { id, from: previous.manifest.version, to: next.manifest.version })
-    await entry.loading?.catch(() => {})
-    const state = entry.state === 'running' ? await this.#deactivate(entry, 'unloaded', options) : await this.#persistence!.loadState(id)
-    entry.pkg = next
+    await this.#settled(entry)
+    // calls that arrive during the swap wait for it instead of lazily starting the old version
+    const swap = Promise.resolve().then(async () => { await this.#swap(entry, next, options) })
+    entry.loading = swap.then(() => {}, () => {})
     try {
+      await swap
+    } finally {
+      entry.loading = undefined
+    }
+    return this.#info(entry)
+  }
+
+  async #swap (entry: Entry, next: DiscoveredExtension, options: OperationOptions): Promise<void> {
+    const id = next.manifest.id
+    const previous = entry.pkg
+    this.#emit('extension:reloading', { id, from: previous.manifest.version, to: next.manifest.version }, options)
+    let state: unknown
+    try {
+      state = entry.state === 'running' ? await this.#deactivate(entry, 'unloaded', options) : await this.#persistence!.loadState(id)
+      entry.pkg = next
       await this.#activate(entry, state, options)
     } catch (err) {
       entry.pkg = previous
-      await this.#activate(entry, state, options)
-      this.#emit('extension:rolled-back', { id, version: previous.manifest.version, error: wire(err) })
+      try {
+        await this.#activate(entry, state ?? await this.#persistence!.loadState(id), options)
+      } catch (rollbackError) {
+        throw new ExtensionReloadFailedError(id, new AggregateError([err, rollbackError], 'the new version and the rollback both failed'))
+      }
+      this.#emit('extension:rolled-back', { id, version: previous.manifest.version, error: wire(err) }, options)
       throw new ExtensionReloadFailedError(id, err)
     }
-    this.#emit('extension:reloaded', { id, version: next.manifest.version })
-    return this.#info(entry)
+    this.#emit('extension:reloaded', { id, version: next.manifest.version }, options)
+  }
+
+  /** Waits for a load in progress to finish; its outcome is its own caller's to handle. */
+  async #settled (entry: Entry): Promise<void> {
+    await entry.loading?.then(() => {}, () => {})
   }
 
   /**
@@ -300,6 +329,8 @@ export class ExtensionManager extends EventTarget {
   /** The inbound path shared by requests and asset operations: quota, host call, error mapping. */
   async #invoke (entry: Entry, method: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
     const id = entry.pkg.manifest.id
+    // a reload or restart began after this call was admitted: wait for it rather than fail
+    while (entry.state !== 'running' && entry.loading != null) await entry.loading
     if (entry.state !== 'running' || entry.inbound == null) throw new ExtensionNotReadyError(id, entry.state)
     const release = entry.inbound.tryAcquire()
     if (release == null) throw new ConcurrencyQuotaExceededError(id, entry.inbound.limit)
@@ -391,6 +422,9 @@ export class ExtensionManager extends EventTarget {
   async #deactivate (entry: Entry, status: 'unloaded', options: OperationOptions = {}): Promise<unknown> {
     const id = entry.pkg.manifest.id
     entry.state = 'stopping'
+    // calls already inside finish first, so the exported state includes what they did
+    const drainUntil = Date.now() + DRAIN_TIMEOUT_MS
+    while ((entry.inbound?.inFlight ?? 0) > 0 && Date.now() < drainUntil) await sleep(DRAIN_POLL_MS)
     let state: unknown
     try {
       if (entry.exports.includes('exportState')) {

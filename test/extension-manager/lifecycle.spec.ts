@@ -86,8 +86,11 @@ describe('lifecycle', () => {
       assert.equal(await h.manager.call('counter', 'bump'), 1)
       assert.equal(await h.manager.call('counter', 'bump'), 2)
       const v2 = await writeExtension(join(h.dir, 'staging'), { id: 'counter', version: '2.0.0', code: counter('2') })
+      let during: Promise<unknown> | undefined
+      h.manager.addEventListener('extension:reloading', () => { during ??= h.manager.call('counter', 'version') }, { once: true })
       const info = await h.manager.reloadExtension('counter', { dir: v2 })
       assert.equal(info.version, '2.0.0')
+      assert.equal(await during, '2', 'a call made during the swap waits for the new version')
       assert.equal(await h.manager.call('counter', 'version'), '2')
       assert.equal(await h.manager.call('counter', 'bump'), 3)
       assert.ok(h.events.includes('reloaded counter'))
