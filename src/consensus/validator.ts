@@ -10,6 +10,7 @@ import { checkStakeTerms, signStakeCertificate } from './stake.ts'
 import { BoundedSet } from './caches.ts'
 import type { ConsensusRequest, ConsensusResponse, StakeSignatureRequest } from './protocol.ts'
 import type { PreparedTrustRoot } from './trust-root.ts'
+import type { SignatureShare } from './quorum.ts'
 import type { PrivateKey, StreamHandler } from '@libp2p/interface'
 
 const log = logger('hypermesh:consensus:validator')
@@ -26,6 +27,8 @@ export class Validator {
   private readonly privateKey: PrivateKey
   private readonly now: () => number
   private readonly registrations = new BoundedSet(REGISTRATION_CACHE_LIMIT)
+  /** One share per open epoch: every node of the mesh asks for the same one. */
+  private readonly beaconShares = new Map<number, SignatureShare>()
 
   constructor (privateKey: PrivateKey, root: PreparedTrustRoot, now: () => number = Date.now) {
     this.privateKey = privateKey
@@ -41,7 +44,13 @@ export class Validator {
       if (request.epoch > epochAt(now + params.clockSkewMs, params) || request.epoch < epochAt(now - params.clockSkewMs, params) - 1) {
         return errorResponse('EPOCH_NOT_OPEN', `epoch ${request.epoch} is not open`)
       }
-      return { status: 'ok', share: await signBeaconShare(this.privateKey, this.root.id, request.epoch) }
+      let share = this.beaconShares.get(request.epoch)
+      if (share == null) {
+        share = await signBeaconShare(this.privateKey, this.root.id, request.epoch)
+        this.beaconShares.set(request.epoch, share)
+        for (const old of this.beaconShares.keys()) if (old < request.epoch - 2) this.beaconShares.delete(old)
+      }
+      return { status: 'ok', share }
     }
     return this.answerStake(request, remotePeer)
   }
