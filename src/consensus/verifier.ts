@@ -74,10 +74,14 @@ export class ConsensusVerifier {
     this.replay = init.replay ?? new EpochSet()
   }
 
-  verify (bytes: Uint8Array, expected: Expectation): VerifiedBundle {
+  /**
+   * Verifies a bundle. `options.now` verifies as of another time, e.g. a registry record's
+   * publication time when a record is checked again long after it was made.
+   */
+  verify (bytes: Uint8Array, expected: Expectation, options: { now?: number } = {}): VerifiedBundle {
     const { root } = this
     const { params } = root
-    const now = this.now()
+    const now = options.now ?? this.now()
     // 1. schema, sizes, canonical encoding
     const b = decodeBundle(bytes)
     // 2. ids and the verifier's own parameters

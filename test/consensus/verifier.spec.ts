@@ -59,6 +59,12 @@ describe('consensus verifier', () => {
     names.push('BundleReplayedError')
   })
 
+  it('verifies as of a given time, e.g. when a stored record is checked again later', () => {
+    const later = new ConsensusVerifier(mesh.root, { now: () => mesh.now + 3_600_000 })
+    assert.throws(() => later.verify(good, expected), { name: 'EpochStaleError' })
+    assert.equal(later.verify(good, expected, { now: mesh.now }).epoch, mesh.epoch)
+  })
+
   it('rejects another package', () => rejects(good, 'DigestMismatchError', { expect: { digest: 'bafkreiother' } }))
   it('rejects another node', () => rejects(good, 'NodeMismatchError', { expect: { node: mesh.other.publicKey.toString() } }))
   it('rejects another operation', () => rejects(good, 'OperationMismatchError', { expect: { op: 'publish' } }))
