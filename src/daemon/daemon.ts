@@ -63,7 +63,9 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       transfer: node.libp2p.services.stoq,
       trustStore: trust.store,
       marks: dht.marks,
-      dataDir: config.dataDir
+      dataDir: config.dataDir,
+      recordLifetimeMs: config.registry.recordLifetimeMs,
+      republishCheckMs: config.registry.republishCheckMs
     })
   } catch (err) {
     await node.stop().catch(() => {})

@@ -35,6 +35,11 @@ export const ConfigSchema = z.object({
   store: z.object({
     quotaBytes: z.number().int().positive()
   }).strict(),
+  /** Unset fields take the registry's own defaults (a one-day record lifetime). */
+  registry: z.object({
+    recordLifetimeMs: z.number().int().positive().optional(),
+    republishCheckMs: z.number().int().positive().optional()
+  }).strict(),
   shutdownTimeoutMs: z.number().int().positive()
 }).strict()
 
@@ -54,6 +59,7 @@ export function defaultConfig (): Config {
     dht: { protocol: D.DHT_PROTOCOL, clientMode: false },
     connections: { max: D.DEFAULT_MAX_CONNECTIONS, dialTimeoutMs: D.DEFAULT_DIAL_TIMEOUT_MS, redialKnownPeers: D.DEFAULT_REDIAL_KNOWN_PEERS },
     store: { quotaBytes: D.DEFAULT_STORE_QUOTA_BYTES },
+    registry: {},
     shutdownTimeoutMs: D.DEFAULT_SHUTDOWN_TIMEOUT_MS
   }
 }

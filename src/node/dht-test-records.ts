@@ -12,6 +12,19 @@ export const MAX_TEST_VALUE_BYTES = 64 * 1024
 export class DhtValueTooLargeError extends HyperMeshError {}
 export class InvalidDhtKeyError extends HyperMeshError {}
 
+/**
+ * The DHT key for a name given to the control API: a name without a leading "/" lives in the
+ * `/hmtest/` namespace; a full key ("/hmpkg/hello") is used as given, and the namespace's own
+ * validator decides (the registry's for `/hmpkg/`), like `ipfs routing put`.
+ */
+export function apiRecordKey (name: string): Uint8Array {
+  if (name.startsWith('/')) {
+    if (name.length > 512 || name.split('/').length < 3) throw new InvalidDhtKeyError(`invalid DHT key "${name}"`, { hint: 'a full key looks like /namespace/name' })
+    return new TextEncoder().encode(name)
+  }
+  return testRecordKey(name)
+}
+
 export function testRecordKey (name: string): Uint8Array {
   if (name.length === 0 || name.length > 256 || name.includes('/')) {
     throw new InvalidDhtKeyError(`invalid DHT test key "${name}"`, { hint: 'use 1-256 characters without "/"' })

@@ -8,7 +8,7 @@ import type { HyperMeshLibp2p } from './create-node.ts'
 import { loadIdentity, openDatastore } from './data-dir.ts'
 import { dhtGet, dhtGetLocal, dhtPut } from './dht.ts'
 import type { PutResult, DhtProgressEvents } from './dht.ts'
-import { testRecordKey } from './dht-test-records.ts'
+import { apiRecordKey, InvalidDhtKeyError } from './dht-test-records.ts'
 import type { OperationOptions } from '../util/progress.ts'
 
 const log = logger('hypermesh:node')
@@ -22,9 +22,12 @@ export interface HyperMeshNode<S extends ServiceMap = ServiceMap> {
   start: () => Promise<void>
   /** Stops libp2p, then closes the datastore; safe to call twice. */
   stop: () => Promise<void>
-  /** `/hmtest/<name>` DHT values, for exercising the DHT from the control API. */
-  putTestValue: (name: string, value: Uint8Array, options?: OperationOptions<DhtProgressEvents>) => Promise<PutResult>
-  getTestValue: (name: string, options?: OperationOptions & { local?: boolean }) => Promise<Uint8Array>
+  /**
+   * DHT values for the control API: `name` is a `/hmtest/` name or a full key. A put is checked
+   * by this node's own validator first, so it never stores or spreads what it would refuse.
+   */
+  putValue: (name: string, value: Uint8Array, options?: OperationOptions<DhtProgressEvents>) => Promise<PutResult>
+  getValue: (name: string, options?: OperationOptions & { local?: boolean }) => Promise<Uint8Array>
 }
 
 export type ServiceFactories<S extends ServiceMap> = { [K in keyof S]: (components: any) => S[K] }
@@ -84,14 +87,19 @@ export async function createNode<S extends ServiceMap = ServiceMap> (config: Con
       await datastore.close()
       log('stopped')
     },
-    async putTestValue (name, value, options) {
-      return dhtPut(libp2p.services.dht, testRecordKey(name), value, {
+    async putValue (name, value, options) {
+      const key = apiRecordKey(name)
+      const namespace = new TextDecoder().decode(key).split('/')[1]
+      const validate = libp2p.services.dht.validators[namespace]
+      if (validate == null) throw new InvalidDhtKeyError(`no validator for DHT namespace "${namespace}"`)
+      await validate(key, value, { signal: options?.signal })
+      return dhtPut(libp2p.services.dht, key, value, {
         ...options,
         allowZeroPeers: libp2p.getConnections().length === 0
       })
     },
-    async getTestValue (name, options = {}) {
-      const key = testRecordKey(name)
+    async getValue (name, options = {}) {
+      const key = apiRecordKey(name)
       if (options.local === true) return dhtGetLocal(datastore, key)
       return dhtGet(libp2p.services.dht, key, options)
     }
