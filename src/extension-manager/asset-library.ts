@@ -1,4 +1,5 @@
-import type { CallOptions, ExtensionManager } from './extension-manager.ts'
+import type { CallOptions } from './config.ts'
+import type { ExtensionManager } from './extension-manager.ts'
 import type { AssetLibraryExtension, PackageFilter } from './types.ts'
 
 /**

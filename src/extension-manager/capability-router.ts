@@ -1,5 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { CapabilityDeniedError, ConcurrencyQuotaExceededError, UnknownOperationError } from './errors.ts'
+import { toWire } from './host/protocol.ts'
 import type { AssetManager } from '../assets/index.ts'
 import type { Outcome } from './host/protocol.ts'
 import type { ExtensionPersistence } from './persistence.ts'
@@ -63,8 +64,8 @@ export class CapabilityRouter {
       } finally {
         release()
       }
-    } catch (err: any) {
-      return { ok: false, error: { name: String(err?.name ?? 'Error'), message: String(err?.message ?? err) } }
+    } catch (err) {
+      return { ok: false, error: toWire(err) }
     }
   }
 }

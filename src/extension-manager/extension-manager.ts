@@ -3,13 +3,16 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { logger } from '@libp2p/logger'
 import { Level } from 'level'
-import { AbortError, HyperMeshError } from '../util/errors.ts'
+import { HyperMeshError } from '../util/errors.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import { forwardingHandler } from './asset-bridge.ts'
 import { grantCapabilities } from './capabilities.ts'
 import { CapabilityRouter } from './capability-router.ts'
+import { CALL_TIMEOUT_MS, CRITICAL_LIBRARY_METHODS, DRAIN_TIMEOUT_MS, HOST_VERSION, LIFECYCLE_TIMEOUT_MS, NETWORK_BURST_SECONDS } from './config.ts'
 import { dependentsOf, resolveLoadOrder } from './dependencies.ts'
 import { discoverExtensions, inspectPackage } from './discovery.ts'
+import { newEntry, raceAbort, toInfo } from './entry.ts'
+import { toWire as wire } from './host/protocol.ts'
 import {
   ConcurrencyQuotaExceededError, ConsensusProofRequiredError, ExtensionAlreadyLoadedError, ExtensionCallTimeoutError, ExtensionCrashedError,
   ExtensionFailedError, ExtensionInUseError, ExtensionLifecycleTimeoutError, ExtensionManagerStoppedError,
@@ -26,111 +29,17 @@ import { LIFECYCLE_METHODS } from './types.ts'
 import type { AssetManager } from '../assets/index.ts'
 import type { OperationOptions } from '../util/progress.ts'
 import type { AssetTypeRegistration } from './asset-bridge.ts'
-import type { CapabilityPolicy, Grant } from './capabilities.ts'
-import type { Activation, CapabilityProvider, NetworkSink } from './capability-router.ts'
+import type { CallOptions, ExtensionManagerConfig } from './config.ts'
 import type { DiscoveredExtension, DiscoveryResult } from './discovery.ts'
+import type { Entry } from './entry.ts'
 import type { HostPermissions, WireError } from './host/protocol.ts'
-import type { ExtensionQuotas } from './quotas.ts'
 import type { RestartPolicy } from './restart-policy.ts'
-import type { ExtensionEventDetail, ExtensionEventType, ExtensionInfo, ExtensionState } from './types.ts'
-import type { ProofVerifier, SignatureVerifier } from './verifiers.ts'
+import type { ExtensionEventDetail, ExtensionEventType, ExtensionInfo } from './types.ts'
 
 const log = logger('hypermesh:extension-manager')
 
-/** This node's version, which manifests' `hypermesh` ranges are checked against. */
-export const HOST_VERSION = '0.1.0'
-
-/**
- * How long a call waits for the extension when the caller gives no signal. The call's
- * concurrency slot stays taken until the extension really answers, so a hung extension
- * runs out of slots rather than the node out of memory.
- */
-export const CALL_TIMEOUT_MS = 30_000
-
-/** How long shutdown waits for calls in flight to finish before it exports state anyway. */
-export const DRAIN_TIMEOUT_MS = 5_000
-
 /** How often shutdown looks whether the calls in flight have finished. */
 const DRAIN_POLL_MS = 5
-
-/** Longest a lifecycle hook (initialize, registerAssets, exportState, shutdown) may take. */
-export const LIFECYCLE_TIMEOUT_MS = 10_000
-
-/**
- * Share of a second of bandwidth a sender may burst: enough to absorb per-message overhead,
- * small enough that the rate measured over any second stays within a few percent of the limit.
- */
-export const NETWORK_BURST_SECONDS = 0.05
-
-export interface ExtensionManagerConfig {
-  /** Directories whose subdirectories are unpacked packages; scanned at start and by discover(). */
-  directories: string[]
-  /**
-   * Where installExtension() puts packages.
-   * @default directories[0]
-   */
-  installDir?: string
-  /** A LevelDB shared with the node (the manager uses the `extensions` sublevel), or … */
-  db?: Level<string, string>
-  /** … a LevelDB directory the manager opens itself. */
-  path?: string
-  /** @default HOST_VERSION */
-  hostVersion?: string
-  /** Which capabilities extensions may be granted. @default DEFAULT_POLICY */
-  policy?: CapabilityPolicy
-  /** Quotas for every extension, over the seed's defaults. */
-  quotas?: Partial<ExtensionQuotas>
-  /** Quotas for one extension id, over `quotas`. */
-  extensionQuotas?: Record<string, Partial<ExtensionQuotas>>
-  /** Passed to each extension's initialize(). */
-  extensionConfig?: Record<string, unknown>
-  signatureVerifier?: SignatureVerifier
-  /**
-   * Refuse packages whose signature cannot be checked.
-   * @default true
-   */
-  requireSignatures?: boolean
-  /** Verifies consensus proofs for critical operations; without one, critical operations are refused. */
-  proofVerifier?: ProofVerifier
-  /** Where NetworkAccess sends bytes. */
-  network?: NetworkSink
-  /** Host functions for the remaining capabilities. */
-  providers?: Record<string, CapabilityProvider>
-  /**
-   * Extensions loaded by start(); the others load on first use.
-   * @default []
-   */
-  autoload?: string[]
-  restart?: Partial<RestartPolicy>
-}
-
-interface Entry {
-  pkg: DiscoveredExtension
-  state: ExtensionState
-  grant?: Grant
-  activation?: Activation
-  inbound?: Semaphore
-  exports: string[]
-  operations: Map<string, string[]>
-  loading?: Promise<void>
-  /** Set by unloadExtension(): the extension stays stopped until loaded explicitly. */
-  disabled: boolean
-  restarts: number
-  startedAt: number
-  restartTimer?: NodeJS.Timeout
-  lastError?: WireError
-}
-
-export interface CallOptions extends OperationOptions {
-  /** A consensus proof, for critical operations. */
-  proof?: unknown
-  /**
-   * The digest the proof is bound to, when the operation is about another package than the
-   * extension called (an asset library installing a package).
-   * @default the called extension's manifest digest
-   */
-  packageDigest?: string
-}
 
 /**
  * The extension manager: discovery, dependency order, grants, quotas, the sandbox host, and
@@ -206,7 +115,7 @@ export class ExtensionManager extends EventTarget {
     entry.disabled = false
     if (entry.state === 'failed') { entry.state = 'unloaded'; entry.restarts = 0 }
     await this.#ensureRunning(id, options)
-    return this.#info(entry)
+    return toInfo(entry)
   }
 
   /** The extension host process's pid (for diagnostics and crash tests). */
@@ -221,11 +130,11 @@ export class ExtensionManager extends EventTarget {
 
   getExtension (id: string): ExtensionInfo | undefined {
     const entry = this.#entries.get(id)
-    return entry == null ? undefined : this.#info(entry)
+    return entry == null ? undefined : toInfo(entry)
   }
 
   listExtensions (): ExtensionInfo[] {
-    return [...this.#entries.values()].map(e => this.#info(e))
+    return [...this.#entries.values()].map(e => toInfo(e))
   }
 
   /** Exports the extension's state (persisted), runs its shutdown hook and stops it. */
@@ -257,7 +166,7 @@ export class ExtensionManager extends EventTarget {
     } finally {
       entry.loading = undefined
     }
-    return this.#info(entry)
+    return toInfo(entry)
   }
 
   async #swap (entry: Entry, next: DiscoveredExtension, options: OperationOptions): Promise<void> {
@@ -561,7 +470,7 @@ export class ExtensionManager extends EventTarget {
     const id = pkg.manifest.id
     let entry = this.#entries.get(id)
     if (entry == null) {
-      entry = { pkg, state: 'discovered', exports: [], operations: new Map(), disabled: false, restarts: 0, startedAt: 0 }
+      entry = newEntry(pkg)
       this.#entries.set(id, entry)
     } else if (entry.state !== 'running' && entry.state !== 'loading') {
       entry.pkg = pkg
@@ -584,28 +493,6 @@ export class ExtensionManager extends EventTarget {
     return { ...options, hostVersion: this.#config.hostVersion ?? HOST_VERSION, verifier: this.#config.signatureVerifier, requireSignatures: this.#config.requireSignatures }
   }
 
-  #info (entry: Entry): ExtensionInfo {
-    const m = entry.pkg.manifest
-    return {
-      id: m.id,
-      name: m.name,
-      version: m.version,
-      category: m.category,
-      dir: entry.pkg.dir,
-      digest: entry.pkg.digest,
-      state: entry.state,
-      requestedCapabilities: [...m.required_capabilities],
-      grantedCapabilities: [...entry.grant?.granted ?? []],
-      deniedCapabilities: [...entry.grant?.denied ?? []],
-      providedAssets: [...m.provided_assets],
-      dependencies: m.dependencies.map(d => ({ ...d })),
-      publisher: entry.pkg.publisher,
-      quotas: entry.activation?.quotas,
-      restarts: entry.restarts,
-      inFlight: entry.inbound?.inFlight ?? 0,
-      lastError: entry.lastError
-    }
-  }
 
   #emit (type: ExtensionEventType, detail: ExtensionEventDetail, options: OperationOptions = {}): void {
     log('%s %o', type, detail)
@@ -616,29 +503,6 @@ export class ExtensionManager extends EventTarget {
   #assertStarted (): void {
     if (this.#stopped) throw new ExtensionManagerStoppedError()
     if (this.#persistence == null) throw new ExtensionManagerStoppedError()
-  }
-}
-
-/** The AssetLibrary operations that change what a node runs, and so need a consensus proof. */
-export const CRITICAL_LIBRARY_METHODS: readonly string[] = ['installPackage', 'deployAsset']
-
-function wire (err: unknown): WireError {
-  const e = err as { name?: unknown, message?: unknown }
-  return { name: String(e?.name ?? 'Error'), message: String(e?.message ?? err) }
-}
-
-async function raceAbort<T> (promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (signal == null) return await promise
-  signal.throwIfAborted()
-  let onAbort!: () => void
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => { reject(new AbortError()) }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  try {
-    return await Promise.race([promise, aborted])
-  } finally {
-    signal.removeEventListener('abort', onAbort)
   }
 }
 

@@ -44,8 +44,9 @@
  *
  * @packageDocumentation
  */
-export { ExtensionManager, HOST_VERSION, CALL_TIMEOUT_MS, DRAIN_TIMEOUT_MS, LIFECYCLE_TIMEOUT_MS, NETWORK_BURST_SECONDS, CRITICAL_LIBRARY_METHODS } from './extension-manager.ts'
-export type { ExtensionManagerConfig, CallOptions } from './extension-manager.ts'
+export { ExtensionManager } from './extension-manager.ts'
+export { HOST_VERSION, CALL_TIMEOUT_MS, DRAIN_TIMEOUT_MS, LIFECYCLE_TIMEOUT_MS, NETWORK_BURST_SECONDS, CRITICAL_LIBRARY_METHODS } from './config.ts'
+export type { ExtensionManagerConfig, CallOptions } from './config.ts'
 export { assetLibrary } from './asset-library.ts'
 export { grantCapabilities, isCapability, DEFAULT_POLICY } from './capabilities.ts'
 export type { CapabilityPolicy, Grant, GrantSubject } from './capabilities.ts'

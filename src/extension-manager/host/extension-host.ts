@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module'
 import { TokenBucket } from '../token-bucket.ts'
 import { bootstrapSource } from './bootstrap.ts'
-import { batchingSender } from './protocol.ts'
+import { batchingSender, toWire } from './protocol.ts'
 import type { Batch, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type * as IvmTypes from 'isolated-vm'
 
@@ -53,11 +53,6 @@ let nextCapabilityId = 0
 let nextCallId = 0
 
 const send = batchingSender<FromHost>(message => { process.send?.(message) })
-
-function toWire (err: unknown): WireError {
-  const e = err as { name?: unknown, message?: unknown }
-  return { name: String(e?.name ?? 'Error'), message: String(e?.message ?? err) }
-}
 
 async function load (spec: LoadSpec): Promise<unknown> {
   const isolate = new ivm.Isolate({ memoryLimit: spec.memoryMb })

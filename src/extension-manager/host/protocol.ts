@@ -4,6 +4,12 @@
  */
 export interface WireError { name: string, message: string }
 
+/** Any failure (or thrown value) as `{ name, message }`. */
+export function toWire (err: unknown): WireError {
+  const e = err as { name?: unknown, message?: unknown }
+  return { name: String(e?.name ?? 'Error'), message: String(e?.message ?? err) }
+}
+
 export type Outcome = { ok: true, value: unknown } | { ok: false, error: WireError }
 
 /** What the node tells the host to set up for one extension; the code is sent, never read from disk by the host. */

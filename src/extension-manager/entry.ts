@@ -1,0 +1,69 @@
+import { AbortError } from '../util/errors.ts'
+import type { DiscoveredExtension } from './discovery.ts'
+import type { Grant } from './capabilities.ts'
+import type { Activation } from './capability-router.ts'
+import type { WireError } from './host/protocol.ts'
+import type { Semaphore } from './semaphore.ts'
+import type { ExtensionInfo, ExtensionState } from './types.ts'
+
+/** What the manager knows about one extension, whatever its state. */
+export interface Entry {
+  pkg: DiscoveredExtension
+  state: ExtensionState
+  grant?: Grant
+  activation?: Activation
+  inbound?: Semaphore
+  exports: string[]
+  operations: Map<string, string[]>
+  loading?: Promise<void>
+  /** Set by unloadExtension(): the extension stays stopped until loaded explicitly. */
+  disabled: boolean
+  restarts: number
+  startedAt: number
+  restartTimer?: NodeJS.Timeout
+  lastError?: WireError
+}
+
+export function newEntry (pkg: DiscoveredExtension): Entry {
+  return { pkg, state: 'discovered', exports: [], operations: new Map(), disabled: false, restarts: 0, startedAt: 0 }
+}
+
+/** The plain-JSON view of an entry. */
+export function toInfo (entry: Entry): ExtensionInfo {
+  const m = entry.pkg.manifest
+  return {
+    id: m.id,
+    name: m.name,
+    version: m.version,
+    category: m.category,
+    dir: entry.pkg.dir,
+    digest: entry.pkg.digest,
+    state: entry.state,
+    requestedCapabilities: [...m.required_capabilities],
+    grantedCapabilities: [...entry.grant?.granted ?? []],
+    deniedCapabilities: [...entry.grant?.denied ?? []],
+    providedAssets: [...m.provided_assets],
+    dependencies: m.dependencies.map(d => ({ ...d })),
+    publisher: entry.pkg.publisher,
+    quotas: entry.activation?.quotas,
+    restarts: entry.restarts,
+    inFlight: entry.inbound?.inFlight ?? 0,
+    lastError: entry.lastError
+  }
+}
+
+/** `promise`, or AbortError as soon as `signal` fires (the promise itself runs on). */
+export async function raceAbort<T> (promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal == null) return await promise
+  if (signal.aborted) throw new AbortError()
+  let onAbort!: () => void
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => { reject(new AbortError()) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
