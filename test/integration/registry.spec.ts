@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { tree } from '../helpers/tree.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createNode, dhtPut, initDataDir, resolveConfig } from '../../src/node/index.ts'
 import type { HyperMeshNode } from '../../src/node/index.ts'
@@ -17,16 +18,6 @@ import type { DaemonProcess } from '../helpers/daemon.ts'
 /** A's records live 8 s and are re-signed when half is left, so expiry and republishing show in a test. */
 const RECORD_LIFETIME_MS = 8_000
 const REPUBLISH_CHECK_MS = 1_000
-
-async function tree (dir: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) Object.assign(out, await tree(p, prefix + e.name + '/'))
-    else out[prefix + e.name] = (await readFile(p)).toString('base64')
-  }
-  return out
-}
 
 async function cli (d: DaemonProcess | string, ...args: string[]): Promise<any> {
   const dataDir = typeof d === 'string' ? d : d.dataDir

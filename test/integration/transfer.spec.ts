@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { tree } from '../helpers/tree.ts'
 import { removeDir, spawnDaemon, streamRequest, tcpAddr, tempDir, waitFor } from '../helpers/daemon.ts'
 import type { DaemonProcess } from '../helpers/daemon.ts'
-
-async function tree (dir: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) Object.assign(out, await tree(p, prefix + e.name + '/'))
-    else out[prefix + e.name] = (await readFile(p)).toString('base64')
-  }
-  return out
-}
 
 /** STOQ through the daemons' control API: add on A, get on B by manifest CID, byte-identical. */
 describe('integration: STOQ through the daemon API', () => {
