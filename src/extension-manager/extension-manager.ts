@@ -260,6 +260,8 @@ export class ExtensionManager extends EventTarget {
     if (entry.state === 'running') return
     if (entry.loading != null) { await entry.loading; return }
     if (entry.state === 'failed') throw new ExtensionFailedError(id, entry.restarts)
+    // a crashed extension comes back on its backoff schedule, not at the next caller's request
+    if (entry.state === 'crashed') throw new ExtensionNotReadyError(id, 'crashed')
     if (entry.disabled) throw new ExtensionNotReadyError(id, 'unloaded')
     const order = resolveLoadOrder([id], this.#manifests())
     for (const depId of order) {
