@@ -54,7 +54,8 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--api-port <port>', description: 'control API port (0 picks a free one)' },
       { flags: '--listen <multiaddr>', description: 'libp2p listen address', repeatable: true },
       { flags: '--bootstrap <multiaddr>', description: 'bootstrap peer', repeatable: true },
-      { flags: '--init', description: 'create the data dir first if it does not exist' }
+      { flags: '--init', description: 'create the data dir first if it does not exist' },
+      { flags: '--validator', description: 'serve as a consensus validator (default: when the mesh root names this node)' }
     ],
     examples: ['hypermesh daemon', 'hypermesh daemon --data-dir ./node2 --bootstrap /ip4/127.0.0.1/tcp/4201/p2p/12D3Koo...'],
     load: async () => import('./commands/daemon.ts')

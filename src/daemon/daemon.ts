@@ -7,6 +7,8 @@ import { stoq } from '../transfer/index.ts'
 import { createRegistry, registryDht } from '../registry/index.ts'
 import type { Registry } from '../registry/index.ts'
 import { loadTrust } from '../trust/index.ts'
+import { consensusInitFromTrustRoot, consensusService, defaultPlotPath } from '../consensus/index.ts'
+import type { ConsensusService } from '../consensus/index.ts'
 import type { LoadedTrust } from '../trust/index.ts'
 import type { Stoq } from '../transfer/index.ts'
 import type { Config, HyperMeshNode } from '../node/index.ts'
@@ -15,11 +17,14 @@ import { dhtRoutes } from './routes/dht.ts'
 import { nodeRoutes } from './routes/node.ts'
 import { transferRoutes } from './routes/transfer.ts'
 import { registryRoutes } from './routes/registry.ts'
+import { consensusRoutes } from './routes/consensus.ts'
 
 const log = logger('hypermesh:daemon')
 
 export interface DaemonServices extends Record<string, unknown> {
   stoq: Stoq
+  /** Present when the data dir holds a mesh root: proofs need its validators and profile. */
+  consensus?: ConsensusService
 }
 
 export interface Daemon {
@@ -49,9 +54,20 @@ export async function startDaemon (config: Config): Promise<Daemon> {
     validators: dht.validators,
     selectors: dht.selectors,
     // the chunk store opens after the data dir's lock is held, so a busy data dir fails cleanly
-    services: async () => {
+    services: async ({ privateKey }) => {
       store = await createStore({ dir: dataDirPaths(config.dataDir).store, quota: config.store.quotaBytes })
-      return { services: { stoq: stoq({ store }) }, close: async () => store.close() }
+      const services: Record<string, (components: any) => unknown> = { stoq: stoq({ store }) }
+      const meshRoot = trust.store.meshRoot
+      // a mesh root without validators has nobody to sign stake or beacons: no proofs to make
+      if (meshRoot != null && meshRoot.signed.validators.length > 0) {
+        services.consensus = consensusService(consensusInitFromTrustRoot(meshRoot.signed, privateKey, {
+          validator: config.consensus.validator,
+          plotPath: defaultPlotPath(config.dataDir, meshRoot.signed.consensus.profile)
+        }))
+      } else {
+        log('no mesh root with validators installed: consensus proofs are unavailable (hypermesh trust install-root)')
+      }
+      return { services: services as any, close: async () => store.close() }
     }
   })
   let registry: Registry
@@ -92,6 +108,7 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   dhtRoutes(api, { node })
   transferRoutes(api, { store, stoq: node.libp2p.services.stoq })
   registryRoutes(api, { registry })
+  consensusRoutes(api, { consensus: node.libp2p.services.consensus })
 
   try {
     await node.start()

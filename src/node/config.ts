@@ -35,6 +35,10 @@ export const ConfigSchema = z.object({
   store: z.object({
     quotaBytes: z.number().int().positive()
   }).strict(),
+  consensus: z.object({
+    /** Serve as a validator; unset: when the mesh root names this node as one. */
+    validator: z.boolean().optional()
+  }).strict(),
   /** Unset fields take the registry's own defaults (a one-day record lifetime). */
   registry: z.object({
     recordLifetimeMs: z.number().int().positive().optional(),
@@ -59,6 +63,7 @@ export function defaultConfig (): Config {
     dht: { protocol: D.DHT_PROTOCOL, clientMode: false },
     connections: { max: D.DEFAULT_MAX_CONNECTIONS, dialTimeoutMs: D.DEFAULT_DIAL_TIMEOUT_MS, redialKnownPeers: D.DEFAULT_REDIAL_KNOWN_PEERS },
     store: { quotaBytes: D.DEFAULT_STORE_QUOTA_BYTES },
+    consensus: {},
     registry: {},
     shutdownTimeoutMs: D.DEFAULT_SHUTDOWN_TIMEOUT_MS
   }

@@ -1,4 +1,4 @@
-import type { ServiceMap } from '@libp2p/interface'
+import type { PrivateKey, ServiceMap } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import type { Validators, Selectors } from '@libp2p/kad-dht'
 import type { LevelDatastore } from 'datastore-level'
@@ -40,7 +40,7 @@ export interface CreateNodeInit<S extends ServiceMap = ServiceMap> {
    * services may open their own files in the data dir (the chunk store) without racing another
    * daemon; `close` hooks run after libp2p stops, in reverse order.
    */
-  services?: ServiceFactories<S> | ((datastore: LevelDatastore) => Promise<{ services: ServiceFactories<S>, close?: () => Promise<void> }>)
+  services?: ServiceFactories<S> | ((ctx: { datastore: LevelDatastore, privateKey: PrivateKey }) => Promise<{ services: ServiceFactories<S>, close?: () => Promise<void> }>)
 }
 
 /**
@@ -56,7 +56,7 @@ export async function createNode<S extends ServiceMap = ServiceMap> (config: Con
     const privateKey = await loadIdentity(config.dataDir)
     let services = init.services as ServiceFactories<S> | undefined
     if (typeof init.services === 'function') {
-      const prepared = await init.services(datastore)
+      const prepared = await init.services({ datastore, privateKey })
       services = prepared.services
       closeServices = prepared.close
     }

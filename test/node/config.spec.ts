@@ -16,6 +16,7 @@ describe('config', () => {
       dht: { protocol: '/hypermesh/kad/1.0.0', clientMode: false },
       connections: { max: 300, dialTimeoutMs: 10000, redialKnownPeers: 16 },
       store: { quotaBytes: 10737418240 },
+      consensus: {},
       registry: {},
       shutdownTimeoutMs: 5000
     })

@@ -13,5 +13,6 @@ export function flagsToConfig (opts: Record<string, any>): ConfigLayer {
   }
   if (opts.listen != null) layer.listen = opts.listen
   if (opts.bootstrap != null) layer.bootstrap = opts.bootstrap
+  if (opts.validator === true) layer.consensus = { validator: true }
   return layer
 }
