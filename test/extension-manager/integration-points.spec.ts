@@ -32,6 +32,10 @@ export function listPackages (filter) { return [{ id: 'a', category: filter.cate
 export function installPackage (id, options) { installed.push(id); return { installed, options } }
 export function deployAsset (spec) { return { deployed: spec.name } }`
       })
+      const keeper = `export async function put (key, value) { await hm.storage.put(key, hm.utf8.encode(value)) }
+export async function get (key) { const v = await hm.storage.get(key); return v == null ? null : hm.utf8.decode(v) }`
+      await writeExtension(dir, { id: 'keeper-a', code: keeper })
+      await writeExtension(dir, { id: 'keeper-b', code: keeper })
     })
   })
   after(async () => { await h.close() })
@@ -48,6 +52,15 @@ export function deployAsset (spec) { return { deployed: spec.name } }`
       { op: 'install', digest: 'bagaaTool', node: NODE_ID },
       { op: 'deploy', digest: libraryDigest, node: NODE_ID }
     ])
+  })
+
+  it('each extension sees only its own storage, whatever key it uses', async () => {
+    await h.manager.call('keeper-a', 'put', ['secret', 'a-value ✓ ünïcode'])
+    await h.manager.call('keeper-b', 'put', ['secret', 'b-value'])
+    assert.equal(await h.manager.call('keeper-a', 'get', ['secret']), 'a-value ✓ ünïcode')
+    assert.equal(await h.manager.call('keeper-b', 'get', ['secret']), 'b-value')
+    assert.equal(await h.manager.call('keeper-b', 'get', ['keeper-a\u0000secret']), null)
+    assert.equal(await h.manager.call('keeper-b', 'get', ['../keeper-a/secret']), null)
   })
 
   it('the extension host runs under the permission model: no reads outside its code, no writes, processes or workers', async () => {

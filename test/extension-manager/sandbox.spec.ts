@@ -199,7 +199,7 @@ export async function list () { return (await hm.assets.list()).length }`
   it('package code has no ambient authority: no require, process, fetch, timers or imports', async () => {
     assert.deepEqual(await h.manager.call('ambient', 'probe'), {
       require: 'undefined', process: 'undefined', fetch: 'undefined', setTimeout: 'undefined', Buffer: 'undefined',
-      hostCall: 'undefined', hmKeys: ['assets', 'call', 'capabilities', 'log', 'network', 'storage'], dynamicImport: 'refused'
+      hostCall: 'undefined', hmKeys: ['assets', 'call', 'capabilities', 'log', 'network', 'storage', 'utf8'], dynamicImport: 'refused'
     })
     await assert.rejects(h.manager.loadExtension('importer'), /cannot import modules/)
     assert.equal(h.manager.getExtension('importer')?.state, 'unloaded')

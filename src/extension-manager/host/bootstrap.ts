@@ -20,7 +20,16 @@ export function bootstrapSource (capabilities: string[]): string {
     log: op('Log', 'write'),
     storage: Object.freeze({ get: op('Storage', 'get'), put: op('Storage', 'put'), delete: op('Storage', 'delete'), usage: op('Storage', 'usage') }),
     assets: Object.freeze({ create: op('AssetManagement', 'create'), get: op('AssetManagement', 'get'), list: op('AssetManagement', 'list'), update: op('AssetManagement', 'update'), delete: op('AssetManagement', 'delete') }),
-    network: Object.freeze({ send: op('NetworkAccess', 'send') })
+    network: Object.freeze({ send: op('NetworkAccess', 'send') }),
+    // an isolate has no TextEncoder/TextDecoder; storage and network speak bytes
+    utf8: Object.freeze({
+      encode: (text) => Uint8Array.from(unescape(encodeURIComponent(String(text))), c => c.charCodeAt(0)),
+      decode: (bytes) => {
+        let binary = ''
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000))
+        return decodeURIComponent(escape(binary))
+      }
+    })
   })
   // A call answers at once when the export is synchronous; otherwise it answers { pending: true }
   // and settles later through __hmSettle, so a plain call never waits on promise plumbing.
