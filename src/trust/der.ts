@@ -109,10 +109,14 @@ export function decodeInteger (bytes: Uint8Array): bigint {
   return BigInt('0x' + Buffer.from(value).toString('hex'))
 }
 
+/** Content of the Ed25519 AlgorithmIdentifier: OID 1.3.101.112 and no parameters (RFC 8410). */
+const ED25519_ALGORITHM_CONTENT = Buffer.from('06032b6570', 'hex')
+
 /**
  * Checks the outer frame of a signed X.509 object (certificate or CRL): one SEQUENCE of exactly
- * three elements (to-be-signed, algorithm, signature) filling it with no slack. The ASN.1 library
- * is lenient about outer lengths, and a frame a strict parser rejects must not verify here.
+ * three elements (to-be-signed SEQUENCE, the Ed25519 algorithm identifier, a whole-byte signature
+ * BIT STRING) filling it with no slack. The ASN.1 library is lenient about outer lengths and tags,
+ * and these bytes are not covered by the signature, so leniency here would let them be altered.
  */
 export function assertSignedFrame (bytes: Uint8Array, maxLength: number): void {
   const { node, end } = decodeTlv(bytes, 0, maxLength)
@@ -124,6 +128,11 @@ export function assertSignedFrame (bytes: Uint8Array, maxLength: number): void {
     offset = next.end
   }
   if (parts.length !== 3) throw new MalformedTrustDataError(`DER: a signed object has 3 parts, found ${parts.length}`)
+  if (parts[0].tag !== TAG_SEQUENCE) throw new MalformedTrustDataError('DER: the signed part is not a SEQUENCE')
+  // the outer algorithm lies outside the signed bytes, so it must be exactly Ed25519's identifier
+  if (parts[1].tag !== TAG_SEQUENCE || Buffer.compare(Buffer.from(parts[1].value), ED25519_ALGORITHM_CONTENT) !== 0) {
+    throw new MalformedTrustDataError('DER: the signature algorithm is not exactly Ed25519')
+  }
   // the signature BIT STRING must use whole bytes: a non-zero unused-bits count is ignored by
   // the library when it extracts the signature, so it would be a free byte to alter
   const signature = parts[2]

@@ -26,6 +26,16 @@ describe('revocation lists', () => {
     assert.throws(() => parseRevocationList(list.der, pki.root.certificate), { name: 'BadSignatureError' })
   })
 
+  it('MalformedTrustDataError: the unsigned outer algorithm identifier cannot be altered (found by the byte-flip property)', async () => {
+    const list = await issueRevocationList({ issuer: pki.intermediate, number: 1n, entries: [] })
+    const der = new Uint8Array(list.der)
+    // the outer AlgorithmIdentifier is the 5-byte SEQUENCE just before the 67-byte signature BIT STRING
+    const at = der.length - 67 - 7
+    assert.equal(der[at], 0x30)
+    der[at] = 0xa0
+    assert.throws(() => parseRevocationList(der, pki.intermediate.certificate), { name: 'MalformedTrustDataError' })
+  })
+
   it('NotCaError: only a CA may publish a revocation list', async () => {
     await assert.rejects(issueRevocationList({ issuer: pki.publisher, number: 1n, entries: [] }), { name: 'NotCaError' })
   })
