@@ -59,10 +59,10 @@ describe('integration: the registry across a five-daemon mesh', () => {
     await cli(dirs[0], 'trust', 'revoke', join(work, 'revoked.pem'), '--issuer-cert', join(mesh, 'intermediate.pem'), '--issuer-key', join(mesh, 'intermediate.key'), '--out', join(work, 'intermediate.crl'))
     const intermediate = parseCertificate(await readFile(join(mesh, 'intermediate.pem'), 'utf8'))
     const crl = parseRevocationList(await readFile(join(work, 'intermediate.crl'), 'utf8'), intermediate)
-    for (const dir of dirs) {
+    await Promise.all(dirs.map(async dir => {
       await cli(dir, 'trust', 'install-root', join(mesh, 'mesh-root.json'))
       await saveRevocationList(dir, crl, intermediate)
-    }
+    }))
     nodes.push(await spawnDaemon({ dataDir: dirs[0] }))
     nodes.push(...await Promise.all(dirs.slice(1).map(async dir => spawnDaemon({ dataDir: dir, bootstrap: [tcpAddr(nodes[0])] }))))
     await waitFor(async () => (await nodes[0].request('GET', '/api/v1/peers')).body.peers.length >= 4, 'all nodes to join A')
