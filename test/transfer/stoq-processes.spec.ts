@@ -1,11 +1,11 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, writeFile, readFile } from 'node:fs/promises'
+import { mkdtemp, writeFile, readFile, readdir, symlink } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encode } from 'cborg'
-import { CBOR_CODEC } from '../../src/package/index.ts'
+import { CBOR_CODEC, JSON_CODEC } from '../../src/package/index.ts'
 import { spawnPeer } from '../helpers/stoq-peer-client.ts'
 import type { PeerProcess } from '../helpers/stoq-peer-client.ts'
 
@@ -129,7 +129,29 @@ describe('STOQ integration: separate processes over real sockets', { timeout: 12
 
   it('refuses a chunk list larger than its root allows', async () => {
     const hostile = encode({ v: 1, size: 1, chunk: 16384, hashes: randomBytes(64) })
-    const { cid } = await p1.call('put-block', { codec: CBOR_CODEC, hex: Buffer.from(hostile).toString('hex') })
-    await assert.rejects(getter.call('fetch', { cid, providers: [p1.addrs.tcp] }), { name: 'InvalidRootObjectError' })
+    // the lying provider is penalised for later fetches, so it is one no other test needs
+    const { cid } = await p2.call('put-block', { codec: CBOR_CODEC, hex: Buffer.from(hostile).toString('hex') })
+    await assert.rejects(getter.call('fetch', { cid, providers: [p2.addrs.tcp] }), { name: 'InvalidRootObjectError' })
+  })
+
+  it('transfers a package with an escaping symlink but refuses to unpack it', async () => {
+    const dir = await tmp('hm-evil-')
+    await writeFile(join(dir, 'a.txt'), 'a')
+    await symlink('../../../etc', join(dir, 'escape'))
+    const added = await p1.call('add', { path: dir, chunkSize: CHUNK })
+    await getter.call('fetch', { cid: added.manifestCid, providers: [p1.addrs.tcp] })
+    const parent = await tmp('hm-evil-out-')
+    await assert.rejects(getter.call('unpack', { cid: added.manifestCid, dir: join(parent, 'x') }), { name: 'UnsafeSymlinkError' })
+    assert.deepEqual(await readdir(parent), [])
+  })
+
+  it('refuses a manifest with a ../ path when it is fetched', async () => {
+    const { path } = await file(10, 1005)
+    const liar = await spawnTracked()
+    const added = await liar.call('add', { path, chunkSize: CHUNK })
+    const hostile = { id: 'evil', name: 'evil', version: '1.0.0', category: 'Data', required_capabilities: [], provided_assets: [], dependencies: [],
+      content: { root: added.root, size: 10, chunk_size: CHUNK }, files: [{ path: '../evil', mode: 0o100644, size: 10 }] }
+    const { cid } = await liar.call('put-block', { codec: JSON_CODEC, hex: Buffer.from(JSON.stringify(hostile)).toString('hex') })
+    await assert.rejects(getter.call('fetch', { cid, providers: [liar.addrs.tcp] }), { name: 'InvalidManifestError' })
   })
 })
