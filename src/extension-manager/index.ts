@@ -38,6 +38,12 @@
  * exponential backoff from its last exported state; after `maxRestarts` it is marked failed.
  * Every step is an event (`extension:*`) on the manager.
  *
+ * **Costs of the boundary**: IPC messages queued in one event-loop turn travel as one message,
+ * and calls into a busy isolate are batched (one thread hop per batch); a synchronous export
+ * answers without promise plumbing. Calls without a caller signal time out after
+ * CALL_TIMEOUT_MS (their concurrency slot stays taken until the extension really answers);
+ * shutdown drains calls in flight before it exports state.
+ *
  * An extension is an ES module (manifest `entry`) exporting optional hooks — initialize,
  * registerAssets, exportState, shutdown — asset handlers (createAsset, getAsset, updateAsset,
  * deleteAsset, invokeAsset) and request handlers; see extensions/hello.
