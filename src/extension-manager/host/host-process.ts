@@ -40,7 +40,11 @@ export class HostProcess {
   private constructor (child: ChildProcess, callbacks: HostCallbacks) {
     this.#child = child
     this.#callbacks = callbacks
-    this.#send = batchingSender<ToHost>(message => { if (this.#exited == null) child.send(message) })
+    // the channel can close before 'exit' arrives; the exit handler answers what was pending
+    this.#send = batchingSender<ToHost>(message => {
+      if (this.#exited == null && child.connected) child.send(message, (err) => { if (err != null) log('send to host failed: %e', err) })
+    })
+    child.on('error', (err) => { log.error('extension host process: %e', err) })
   }
 
   static async start (callbacks: HostCallbacks): Promise<HostProcess> {
