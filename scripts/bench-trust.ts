@@ -6,7 +6,7 @@
  * Prints a table, then one JSON line. Run: `node scripts/bench-trust.ts` (npm run bench:trust).
  */
 import {
-  generateSigningKey, issueIntermediate, issuePublisher, issueRoot, signPackage, TrustStore, verifyPackageSignature, verifyChain,
+  generatePostQuantumKey, generateSigningKey, issueIntermediate, issuePublisher, issueRoot, signPackage, TrustStore, verifyPackageSignature, verifyChain,
   parseCertificate
 } from '../src/trust/index.ts'
 
@@ -16,6 +16,8 @@ const WARMUP = 500
 const WARM_RUNS = 5000
 /** Fresh chains for the cold path (each costs three certificate issuances to set up). */
 const COLD_RUNS = 30
+/** ML-DSA-65 verification costs milliseconds in JS: fewer runs keep the benchmark short. */
+const HYBRID_RUNS = 300
 /** The issue's target for a warm verification. */
 const TARGET_MS = 1
 
@@ -59,6 +61,22 @@ const measure = (name: string, runs: number, fn: () => void): void => {
 measure('warm: 3-level chain + manifest signature (envelope object)', WARM_RUNS, verifyOnce)
 measure('warm: same, envelope as JSON text', WARM_RUNS, verifyText)
 measure('warm: 3-level chain only', WARM_RUNS, chainOnly)
+
+// hybrid: the same chain shape, the publisher also certifying an ML-DSA-65 key
+{
+  const rootKey = generateSigningKey().privateKey
+  const root = { certificate: await issueRoot({ subject: 'Hybrid Root', privateKey: rootKey }), privateKey: rootKey }
+  const ik = generateSigningKey()
+  const inter = { certificate: await issueIntermediate({ subject: 'Hybrid Intermediate', publicKey: ik.publicKey, issuer: root }), privateKey: ik.privateKey }
+  const pk = generateSigningKey()
+  const pq = generatePostQuantumKey()
+  const pub = await issuePublisher({ subject: 'Hybrid Publisher', publicKey: pk.publicKey, issuer: inter, scope: { namePrefixes: ['bench.'], capabilities: ['NetworkAccess'] }, postQuantumKey: pq.publicKey })
+  const hybridStore = new TrustStore({ anchors: [root.certificate] })
+  const hybrid = signPackage({ bytes, key: pk.privateKey, chain: [pub, inter.certificate], postQuantumKey: pq })
+  const verifyHybrid = (): void => { verifyPackageSignature({ bytes, name: 'bench.pkg', capabilities: ['NetworkAccess'], envelope: hybrid, trustStore: hybridStore }) }
+  for (let i = 0; i < HYBRID_RUNS / 10; i++) verifyHybrid()
+  measure('warm: hybrid Ed25519 + ML-DSA-65 (optional)', HYBRID_RUNS, verifyHybrid)
+}
 
 const cold: number[] = []
 for (let i = 1; i <= COLD_RUNS; i++) {
