@@ -112,7 +112,7 @@ export async function list () { return (await hm.assets.list()).length }`
   it('stops a synchronous infinite loop at the per-run CPU limit', async () => {
     const start = performance.now()
     await assert.rejects(h.manager.call('spinner', 'sync'), { name: 'CpuQuotaExceededError' })
-    assert.ok(performance.now() - start < 1500)
+    assert.ok(performance.now() - start < 5000, 'stopped, not left spinning')
     await bystanderStillWorks()
   })
 
@@ -120,7 +120,7 @@ export async function list () { return (await hm.assets.list()).length }`
     await waitFor(() => h.manager.getExtension('spinner')?.state === 'running', 5000, 'spinner to be running')
     const start = performance.now()
     await assert.rejects(h.manager.call('spinner', 'afterAwait'), { name: 'CpuQuotaExceededError' })
-    assert.ok(performance.now() - start < 2000, 'stopped within the burst allowance')
+    assert.ok(performance.now() - start < 5000, 'stopped within the burst allowance, not left spinning')
     await bystanderStillWorks()
     await waitFor(() => h.manager.getExtension('spinner')?.state === 'running', 5000, 'spinner to restart')
     assert.equal(await h.manager.call('spinner', 'ok'), 'ok')
