@@ -4,7 +4,9 @@
  *   signature, host range), grants, isolate start, initialize, registerAssets; p50/p95;
  * - asset operation latency with 100 concurrent callers: a type-specific operation on a
  *   Greeting asset (AssetManager → extension manager → host process → isolate and back) and a
- *   record read (AssetManager only); p50/p99.
+ *   record read (AssetManager only); p50/p99. Closed loop (each caller starts its next operation
+ *   when the last one ends: latency = 100 / throughput), open loop (5 000 operations/s offered,
+ *   latency from the scheduled start), and one caller alone.
  * Prints a table, then one JSON document on the last line. Options: --loads N, --ops N.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -21,6 +23,12 @@ import type { Manifest } from '../src/package/index.ts'
 
 /** Callers issuing asset operations at once: the seed's concurrent-operations quota. */
 const CONCURRENT_CALLERS = 100
+
+/** Offered load of the open-loop run: each caller issues one operation every 20 ms. */
+const OPEN_LOOP_INTERVAL_MS = 20
+
+/** How long the open-loop run lasts. */
+const OPEN_LOOP_SECONDS = 3
 
 const { values } = parseArgs({ options: { loads: { type: 'string', default: '50' }, ops: { type: 'string', default: '20000' } } })
 const LOADS = Number(values.loads)
@@ -112,6 +120,21 @@ try {
   await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async () => { await caller(getMs, async () => await assets.get(record.id), perCaller) }))
   const getSeconds = (performance.now() - start) / 1000
 
+  // open loop: 100 callers each on a fixed schedule (5 000 operations/s offered); latency is
+  // counted from the scheduled start, so a stall delays every operation scheduled behind it
+  const openMs: number[] = []
+  const openStart = performance.now()
+  await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async (_, c) => {
+    const ops = Math.floor(OPEN_LOOP_SECONDS * 1000 / OPEN_LOOP_INTERVAL_MS)
+    for (let i = 0; i < ops; i++) {
+      const scheduled = openStart + i * OPEN_LOOP_INTERVAL_MS + (c * OPEN_LOOP_INTERVAL_MS) / CONCURRENT_CALLERS
+      const wait = scheduled - performance.now()
+      if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+      await assets.invoke(record.id, 'read', null)
+      openMs.push(performance.now() - scheduled)
+    }
+  }))
+
   // the same operation with one caller: the cost of the path itself, without queueing
   const soloMs: number[] = []
   await caller(soloMs, async () => await assets.invoke(record.id, 'read', null), Math.min(OPS, 5000))
@@ -126,6 +149,7 @@ try {
     loadPhases: { discover: summary(phases.discover), isolate: summary(phases.isolate), initialize: summary(phases.initialize) },
     assetInvoke: { ...summary(invokeMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(invokeMs.length / invokeSeconds), target: { p99: 2, seed: 10 } },
     assetGet: { ...summary(getMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(getMs.length / getSeconds) },
+    assetInvokeOpenLoop: { ...summary(openMs), callers: CONCURRENT_CALLERS, offeredPerSecond: CONCURRENT_CALLERS * 1000 / OPEN_LOOP_INTERVAL_MS },
     assetInvokeOneCaller: summary(soloMs)
   }
   const row = (name: string, s: { n: number, p50: number, p95: number, p99: number, max: number }): string =>
@@ -138,6 +162,7 @@ try {
     row('  of which: initialize, assets', result.loadPhases.initialize),
     row(`asset invoke, ${CONCURRENT_CALLERS} callers`, result.assetInvoke),
     row(`asset get, ${CONCURRENT_CALLERS} callers`, result.assetGet),
+    row(`asset invoke, ${CONCURRENT_CALLERS} callers, ${result.assetInvokeOpenLoop.offeredPerSecond}/s`, result.assetInvokeOpenLoop),
     row('asset invoke, 1 caller', result.assetInvokeOneCaller),
     `invoke throughput ${result.assetInvoke.opsPerSecond}/s, get throughput ${result.assetGet.opsPerSecond}/s`,
     JSON.stringify(result)
