@@ -1,4 +1,4 @@
-import { blake3 } from '@napi-rs/blake-hash'
+import { blake3, Blake3Hasher } from '@napi-rs/blake-hash'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
 
@@ -20,9 +20,20 @@ export const CBOR_CODEC = 0x51
 /** Multicodec `json`: a manifest block is its canonical JSON bytes. */
 export const JSON_CODEC = 0x0200
 
-/** The 32-byte BLAKE3 hash of `bytes`. */
-export function blake3Hash (bytes: Uint8Array): Uint8Array {
-  return blake3(bytes)
+/** The 32-byte BLAKE3 hash of `bytes`, or of the concatenation of `pieces` (hashed without joining them). */
+export function blake3Hash (bytes: Uint8Array | Uint8Array[]): Uint8Array {
+  if (bytes instanceof Uint8Array) return blake3(bytes)
+  const hasher = new Blake3Hasher()
+  for (const piece of bytes) hasher.update(piece)
+  return hasher.digestBuffer()
+}
+
+/** Total length of bytes given whole or in pieces. */
+export function byteLength (bytes: Uint8Array | Uint8Array[]): number {
+  if (bytes instanceof Uint8Array) return bytes.length
+  let n = 0
+  for (const piece of bytes) n += piece.length
+  return n
 }
 
 /** CIDv1(codec, blake3(bytes)). */
@@ -40,8 +51,8 @@ export function isHyperMeshCid (cid: CID): boolean {
   return cid.version === 1 && cid.multihash.code === BLAKE3_CODE && cid.multihash.size === BLAKE3_LENGTH
 }
 
-/** True when `bytes` hash to `cid` (same codec is the caller's concern; the hash is what binds). */
-export function verifyBytes (cid: CID, bytes: Uint8Array): boolean {
+/** True when `bytes` (whole or in pieces) hash to `cid` (same codec is the caller's concern; the hash is what binds). */
+export function verifyBytes (cid: CID, bytes: Uint8Array | Uint8Array[]): boolean {
   if (!isHyperMeshCid(cid)) return false
   const hash = blake3Hash(bytes)
   const expected = cid.multihash.digest

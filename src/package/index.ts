@@ -12,7 +12,7 @@ export {
 export type { Manifest, FileEntry, Capability } from './manifest.ts'
 export {
   BLAKE3_CODE, BLAKE3_LENGTH, RAW_CODEC, CBOR_CODEC, JSON_CODEC,
-  blake3Hash, cidOf, cidFromHash, isHyperMeshCid, verifyBytes, tryParseCid, CID
+  blake3Hash, byteLength, cidOf, cidFromHash, isHyperMeshCid, verifyBytes, tryParseCid, CID
 } from './content-id.ts'
 export {
   ROOT_OBJECT_VERSION, MAX_ROOT_OBJECT_BYTES, InvalidRootObjectError,

@@ -51,12 +51,13 @@ export class BlockFiles {
     }
   }
 
-  async write (cid: CID, bytes: Uint8Array): Promise<void> {
+  async write (cid: CID, bytes: Uint8Array | Uint8Array[]): Promise<void> {
     const target = this.path(cid)
     const tmp = join(this.tmpDir, randomBytes(8).toString('hex'))
     const fh = await open(tmp, 'wx')
     try {
-      await fh.writeFile(bytes)
+      if (bytes instanceof Uint8Array) await fh.writeFile(bytes)
+      else await fh.writev(bytes)
       if (this.sync) await fh.datasync()
     } finally {
       await fh.close()

@@ -4,7 +4,7 @@ import { Level } from 'level'
 import { logger } from '@libp2p/logger'
 import {
   CID, decodeRootObject, chunkCount, chunkCidAt, verifyBytes, CBOR_CODEC, JSON_CODEC,
-  decodeManifestBytes
+  decodeManifestBytes, byteLength
 } from '../package/index.ts'
 import type { RootObject } from '../package/index.ts'
 import { BlockFiles } from './block-files.ts'
@@ -84,17 +84,18 @@ export class FsChunkStore implements ChunkStore {
     return bytes
   }
 
-  async put (cid: CID, bytes: Uint8Array): Promise<void> {
+  async put (cid: CID, bytes: Uint8Array | Uint8Array[]): Promise<void> {
     this.check()
     if (!verifyBytes(cid, bytes)) throw new BlockHashMismatchError(cid.toString())
     if (await this.files.has(cid)) return
+    const length = byteLength(bytes)
     // reserve before the write so that concurrent puts cannot overshoot the quota together
-    if (this.used + bytes.length > this.quota) throw new QuotaExceededError(bytes.length, this.used, this.quota)
-    this.used += bytes.length
+    if (this.used + length > this.quota) throw new QuotaExceededError(length, this.used, this.quota)
+    this.used += length
     try {
       await this.files.write(cid, bytes)
     } catch (err) {
-      this.used -= bytes.length
+      this.used -= length
       throw err
     }
   }
@@ -117,7 +118,7 @@ export class FsChunkStore implements ChunkStore {
     return decodeRootObject(await this.get(root))
   }
 
-  async putChunk (root: CID, index: number, cid: CID, bytes: Uint8Array): Promise<void> {
+  async putChunk (root: CID, index: number, cid: CID, bytes: Uint8Array | Uint8Array[]): Promise<void> {
     await this.put(cid, bytes)
     await this.have.put(haveKey(root, index), 1)
   }

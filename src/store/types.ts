@@ -38,14 +38,14 @@ export interface ChunkStore {
   has: (cid: CID) => Promise<boolean>
   /** Throws BlockNotFoundError, or CorruptBlockError (and removes the block) if it no longer verifies. */
   get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
-  /** Verifies, then writes atomically. Throws BlockHashMismatchError or QuotaExceededError. */
-  put: (cid: CID, bytes: Uint8Array) => Promise<void>
+  /** Verifies, then writes atomically; bytes may come in pieces (written with writev, never joined). Throws BlockHashMismatchError or QuotaExceededError. */
+  put: (cid: CID, bytes: Uint8Array | Uint8Array[]) => Promise<void>
   delete: (cid: CID) => Promise<void>
   /** Stores a root object block (checked) and records the root as partial (complete if empty). */
   putRoot: (root: CID, bytes: Uint8Array) => Promise<RootObject>
   getRoot: (root: CID) => Promise<RootObject>
   /** Stores chunk `index` of `root` and records it as present. */
-  putChunk: (root: CID, index: number, cid: CID, bytes: Uint8Array) => Promise<void>
+  putChunk: (root: CID, index: number, cid: CID, bytes: Uint8Array | Uint8Array[]) => Promise<void>
   rootState: (root: CID) => Promise<RootState | undefined>
   presentChunks: (root: CID) => Promise<Set<number>>
   /** Checks every chunk is on disk and marks the root complete. */

@@ -70,7 +70,7 @@ export class Provider {
         const a = await answer
         if ('data' in a) {
           await bucket?.take(a.data.length, shutdown.signal)
-          await writeMessage(stream, { t: MSG_BLOCK, id: req.id, data: a.data }, shutdown.signal)
+          await writeMessage(stream, { t: MSG_BLOCK, id: req.id, data: [a.data] }, shutdown.signal)
           this.served++
           this.bytesServed += a.data.length
         } else {

@@ -9,7 +9,7 @@ import { MSG_BLOCK, MSG_ERROR, MSG_GET } from './wire.ts'
 const log = logger('hypermesh:transfer:session')
 
 interface Pending {
-  resolve: (data: Uint8Array) => void
+  resolve: (data: Uint8Array[]) => void
   reject: (err: Error) => void
 }
 
@@ -44,13 +44,13 @@ export class Session {
     return this.closedWith === undefined
   }
 
-  /** Asks for a block; resolves with its (unverified) bytes or rejects with StoqRemoteError or a stream error. */
-  async get (cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
+  /** Asks for a block; resolves with its (unverified) bytes, in pieces, or rejects with StoqRemoteError or a stream error. */
+  async get (cid: CID, signal?: AbortSignal): Promise<Uint8Array[]> {
     if (this.closedWith !== undefined) throw this.closedWith
     if (this.pending.size >= MAX_IN_FLIGHT) throw new ProtocolViolationError(`at most ${MAX_IN_FLIGHT} requests may be in flight`)
     const id = this.nextId++
     if (this.pending.size === 0) this.lastHeard = performance.now()
-    const answer = new Promise<Uint8Array>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
+    const answer = new Promise<Uint8Array[]>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
     // the answer may be rejected (session closed) while the write still waits for 'drain'; this
     // marks it handled until the await below, which still throws it to the caller
     answer.catch(() => {})

@@ -227,7 +227,7 @@ export class Stoq implements Startable {
     let lastError: unknown
     for (const session of await sessions.open()) {
       try {
-        const bytes = await session.get(cid, signal)
+        const bytes = Buffer.concat(await session.get(cid, signal))
         if (!verifyBytes(cid, bytes)) {
           this.penalise(session.peer)
           throw new BadBlockError(session.peer, cid.toString())

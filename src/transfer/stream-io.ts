@@ -41,6 +41,6 @@ export function drained (stream: Stream, signal?: AbortSignal): Promise<void> {
  */
 export async function * readMessages (stream: Stream): AsyncGenerator<Message> {
   for await (const frame of lp.decode(stream, { maxDataLength: MAX_FRAME_BYTES })) {
-    yield decodeBody(frame.subarray())
+    yield decodeBody(frame)
   }
 }

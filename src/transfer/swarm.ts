@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import type { ChunkStore } from '../store/index.ts'
-import { chunkCidAt, chunkCount, chunkLength, verifyBytes } from '../package/index.ts'
+import { byteLength, chunkCidAt, chunkCount, chunkLength, verifyBytes } from '../package/index.ts'
 import type { CID, RootObject } from '../package/index.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import { BadBlockError, ERROR_CODES, FetchIncompleteError, StoqRemoteError } from './errors.ts'
@@ -120,10 +120,11 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       for (const st of live) void pump(st)
     }
 
-    const onBlock = async (st: PeerState, i: number, data: Uint8Array): Promise<void> => {
+    const onBlock = async (st: PeerState, i: number, data: Uint8Array[]): Promise<void> => {
       if (done.has(i) || writing.has(i)) return
       const cid = chunkCidAt(obj, i)
-      if (data.length !== chunkLength(obj, i) || !verifyBytes(cid, data)) {
+      const length = byteLength(data)
+      if (length !== chunkLength(obj, i) || !verifyBytes(cid, data)) {
         options.onBadPeer(st.session.peer)
         requeue(i)
         drop(st, new BadBlockError(st.session.peer, cid.toString()))
@@ -139,11 +140,11 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
         writing.delete(i)
       }
       done.add(i)
-      received += data.length
-      fetchedBytes += data.length
+      received += length
+      fetchedBytes += length
       peers[st.session.peer] = (peers[st.session.peer] ?? 0) + 1
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:chunk', {
-        root: root.toString(), index: i, bytes: data.length, peer: st.session.peer, received, size: obj.size, chunksDone: startedWith + done.size, chunks: total
+        root: root.toString(), index: i, bytes: length, peer: st.session.peer, received, size: obj.size, chunksDone: startedWith + done.size, chunks: total
       }))
       if (done.size === missing.length) finish()
     }
@@ -151,7 +152,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
     const request = async (st: PeerState, i: number): Promise<void> => {
       st.requested.add(i)
       inflight.set(i, (inflight.get(i) ?? 0) + 1)
-      let data: Uint8Array | undefined
+      let data: Uint8Array[] | undefined
       let failure: any
       try {
         data = await st.session.get(chunkCidAt(obj, i), options.signal)

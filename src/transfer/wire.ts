@@ -20,7 +20,7 @@ export const MSG_ERROR = 2
 
 export type Message =
   | { t: typeof MSG_GET, id: number, cid: Uint8Array }
-  | { t: typeof MSG_BLOCK, id: number, data: Uint8Array }
+  | { t: typeof MSG_BLOCK, id: number, data: Uint8Array[] }
   | { t: typeof MSG_ERROR, id: number, code: number, msg?: string }
 
 /** Encodes a message as the parts to send in order (the payload is passed through uncopied). */
@@ -28,37 +28,52 @@ export function encodeFrame (msg: Message): Uint8Array[] {
   const header = msg.t === MSG_BLOCK
     ? encode({ t: msg.t, id: msg.id })
     : msg.t === MSG_GET ? encode({ t: msg.t, id: msg.id, cid: msg.cid }) : encode(msg.msg === undefined ? { t: msg.t, id: msg.id, code: msg.code } : { t: msg.t, id: msg.id, code: msg.code, msg: msg.msg })
-  const payload = msg.t === MSG_BLOCK ? msg.data : undefined
-  const bodyLength = varint.encodingLength(header.length) + header.length + (payload?.length ?? 0)
+  const payload = msg.t === MSG_BLOCK ? msg.data.filter(p => p.length > 0) : []
+  let payloadLength = 0
+  for (const p of payload) payloadLength += p.length
+  const bodyLength = varint.encodingLength(header.length) + header.length + payloadLength
   const prefix = new Uint8Array(varint.encodingLength(bodyLength) + varint.encodingLength(header.length) + header.length)
   varint.encodeTo(bodyLength, prefix, 0)
   const off = varint.encodingLength(bodyLength)
   varint.encodeTo(header.length, prefix, off)
   prefix.set(header, off + varint.encodingLength(header.length))
-  return payload === undefined || payload.length === 0 ? [prefix] : [prefix, payload]
+  return [prefix, ...payload]
 }
 
-/** Decodes a frame body (without its length prefix). */
-export function decodeBody (body: Uint8Array): Message {
+/** A frame body as it comes off the stream: one array, or a list of pieces (Uint8ArrayList). */
+export type FrameBody = Uint8Array | { byteLength: number, subarray: (start?: number, end?: number) => Uint8Array, sublist: (start?: number, end?: number) => Iterable<Uint8Array> }
+
+/** Longest uvarint we accept for the header length (MAX_HEADER_BYTES needs 2 bytes). */
+const MAX_VARINT_BYTES = 9
+
+/**
+ * Decodes a frame body (without its length prefix). A BLOCK payload is returned as the pieces it
+ * arrived in, so a 1 MiB chunk is hashed and written without first being joined into one array.
+ */
+export function decodeBody (body: FrameBody): Message {
   let headerLength: number
   let off: number
   try {
-    [headerLength, off] = varint.decode(body)
+    [headerLength, off] = varint.decode(body.subarray(0, Math.min(MAX_VARINT_BYTES, body.byteLength)))
   } catch {
     throw new ProtocolViolationError('bad header length')
   }
-  if (headerLength > MAX_HEADER_BYTES || off + headerLength > body.length) throw new ProtocolViolationError(`bad header length ${headerLength}`)
+  if (headerLength > MAX_HEADER_BYTES || off + headerLength > body.byteLength) throw new ProtocolViolationError(`bad header length ${headerLength}`)
   let h: any
   try {
     h = decode(body.subarray(off, off + headerLength), { strict: true, rejectDuplicateMapKeys: true, useMaps: false })
   } catch (err: any) {
     throw new ProtocolViolationError(`header is not CBOR: ${err.message}`)
   }
-  const payload = body.subarray(off + headerLength)
+  const payloadStart = off + headerLength
+  const payloadLength = body.byteLength - payloadStart
   if (h === null || typeof h !== 'object' || !Number.isSafeInteger(h.id) || h.id < 0) throw new ProtocolViolationError('header without a valid id')
-  if (h.t === MSG_GET && h.cid instanceof Uint8Array && payload.length === 0) return { t: MSG_GET, id: h.id, cid: h.cid }
-  if (h.t === MSG_BLOCK) return { t: MSG_BLOCK, id: h.id, data: payload }
-  if (h.t === MSG_ERROR && Number.isSafeInteger(h.code) && payload.length === 0) {
+  if (h.t === MSG_GET && h.cid instanceof Uint8Array && payloadLength === 0) return { t: MSG_GET, id: h.id, cid: h.cid }
+  if (h.t === MSG_BLOCK) {
+    const data = body instanceof Uint8Array ? [body.subarray(payloadStart)] : [...body.sublist(payloadStart)]
+    return { t: MSG_BLOCK, id: h.id, data }
+  }
+  if (h.t === MSG_ERROR && Number.isSafeInteger(h.code) && payloadLength === 0) {
     return typeof h.msg === 'string' ? { t: MSG_ERROR, id: h.id, code: h.code, msg: h.msg } : { t: MSG_ERROR, id: h.id, code: h.code }
   }
   throw new ProtocolViolationError(`unknown or malformed message type ${String(h.t)}`)

@@ -26,6 +26,17 @@ describe('chunk store', () => {
     await store.close()
   })
 
+  it('puts a block given in pieces, verified and written without joining', async () => {
+    const store = await createStore({ dir: await tmp() })
+    const data = bytes(3000)
+    const cid = cidOf(RAW_CODEC, data)
+    await assert.rejects(store.put(cid, [data.subarray(0, 1000), data.subarray(1001)]), { name: 'BlockHashMismatchError' })
+    await store.put(cid, [data.subarray(0, 1000), data.subarray(1000, 2500), data.subarray(2500)])
+    assert.deepEqual(new Uint8Array(await store.get(cid)), data)
+    assert.equal(store.usage().used, 3000)
+    await store.close()
+  })
+
   it('refuses bytes that do not hash to the CID, writing nothing', async () => {
     const dir = await tmp()
     const store = await createStore({ dir })

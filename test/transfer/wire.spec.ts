@@ -11,7 +11,7 @@ const vectors = JSON.parse(readFileSync(new URL('../../protocols/stoq/vectors/fr
 
 function toMessage (m: any): Message {
   if (m.t === MSG_GET) return { t: MSG_GET, id: m.id, cid: CID.parse(m.cid).bytes }
-  if (m.t === MSG_BLOCK) return { t: MSG_BLOCK, id: m.id, data: Buffer.from(m.payloadHex, 'hex') }
+  if (m.t === MSG_BLOCK) return { t: MSG_BLOCK, id: m.id, data: [Buffer.from(m.payloadHex, 'hex')] }
   return m.msg === undefined ? { t: MSG_ERROR, id: m.id, code: m.code } : { t: MSG_ERROR, id: m.id, code: m.code, msg: m.msg }
 }
 
@@ -29,10 +29,28 @@ describe('STOQ wire format', () => {
       const frame = Buffer.concat(encodeFrame(msg))
       assert.equal(frame.toString('hex'), v.hex)
       const decoded = decodeBody(body(frame))
-      assert.deepEqual({ ...decoded, ...(decoded.t === MSG_BLOCK ? { data: Buffer.from(decoded.data) } : {}), ...(decoded.t === MSG_GET ? { cid: Buffer.from(decoded.cid) } : {}) },
-        { ...msg, ...(msg.t === MSG_BLOCK ? { data: Buffer.from(msg.data) } : {}), ...(msg.t === MSG_GET ? { cid: Buffer.from(msg.cid) } : {}) })
+      const plain = (m: Message): unknown => ({ ...m, ...(m.t === MSG_BLOCK ? { data: Buffer.concat(m.data) } : {}), ...(m.t === MSG_GET ? { cid: Buffer.from(m.cid) } : {}) })
+      assert.deepEqual(plain(decoded), plain(msg))
     })
   }
+
+  it('hands a BLOCK payload over in the pieces it arrived in', () => {
+    const frame = Buffer.concat(encodeFrame({ t: MSG_BLOCK, id: 3, data: [Buffer.from('hello '), Buffer.from('world')] }))
+    const b = body(frame)
+    // a list-shaped body, as it-length-prefixed yields: the header and payload span two pieces
+    const pieces = [b.subarray(0, 6), b.subarray(6)]
+    const list = {
+      byteLength: b.length,
+      subarray: (s?: number, e?: number) => Buffer.from(b.subarray(s, e)),
+      sublist: (s = 0) => pieces.flatMap((p, i) => { const at = i === 0 ? 0 : pieces[0].length; const from = Math.max(0, s - at); return from < p.length ? [p.subarray(from)] : [] })
+    }
+    const m = decodeBody(list)
+    assert.equal(m.t, MSG_BLOCK)
+    if (m.t === MSG_BLOCK) {
+      assert.equal(Buffer.concat(m.data).toString(), 'hello world')
+      assert.ok(m.data.length >= 1)
+    }
+  })
 
   it('ignores unknown header fields (forward compatibility)', () => {
     const header = encode({ t: 2, id: 1, code: 1, future: 'x' })
