@@ -219,6 +219,26 @@ export const COMMANDS: CommandSpec[] = [
     load: async () => import('./commands/trust-install-root.ts')
   },
   {
+    name: 'trust rotate-root',
+    summary: 'write the next mesh root version, signed by a threshold of the current and the new root keys (offline)',
+    args: ['<current>'],
+    options: [
+      { flags: '--out <file>', description: 'where to write the next mesh root' },
+      { flags: '--signer <cert=key>', description: 'a root certificate and its key that sign the new version', repeatable: true },
+      { flags: '--anchor <pem>', description: 'add a root anchor', repeatable: true },
+      { flags: '--remove-anchor <fingerprint>', description: 'drop an anchor', repeatable: true },
+      { flags: '--root-threshold <n>', description: 'root keys needed to sign the next rotation' },
+      { flags: '--validator <peerId[=weight]>', description: 'replace the validators', repeatable: true },
+      { flags: '--stake <peerId=amount>', description: 'replace the genesis stake', repeatable: true },
+      { flags: '--threshold <weight>', description: 'validator weight needed' },
+      { flags: '--profile <name>', description: 'consensus profile: test or production' },
+      { flags: '--validity-days <n>', description: 'validity of the new version' },
+      { flags: '--force', description: 'overwrite --out' }
+    ],
+    examples: ['hypermesh trust rotate-root mesh/mesh-root.json --out mesh/mesh-root-v2.json --signer mesh/root.pem=mesh/root.key --anchor new-root.pem --signer new-root.pem=new-root.key'],
+    load: async () => import('./commands/trust-rotate-root.ts')
+  },
+  {
     name: 'trust issue',
     summary: 'issue an intermediate CA, publisher or node certificate (offline)',
     options: [
@@ -232,7 +252,8 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--subject <cn>', description: 'the certificate\'s common name' },
       { flags: '--name-prefix <prefix>', description: 'package-name prefix in scope', repeatable: true },
       { flags: '--capability <cap>', description: 'capability packages may request', repeatable: true },
-      { flags: '--level <level>', description: 'trust level of a node certificate' },
+      { flags: '--level <level>', description: 'trust level of a node certificate', default: 'member' },
+      { flags: '--post-quantum', description: 'also make an ML-DSA-65 key for hybrid package signatures' },
       { flags: '--path-length <n>', description: 'CA path length' },
       { flags: '--validity-days <n>', description: 'validity period in days' },
       { flags: '--force', description: 'overwrite existing files' }
@@ -268,7 +289,8 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--cert <pem>', description: 'publisher certificate chain' },
       { flags: '--key <pem>', description: 'the publisher\'s private key' },
-      { flags: '--out <file>', description: 'signature envelope file (default: <manifest>.sig.json)' }
+      { flags: '--out <file>', description: 'signature envelope file (default: <manifest>.sig.json)' },
+      { flags: '--pq-key <file>', description: 'an ML-DSA-65 key for a second, post-quantum signature' }
     ],
     examples: ['hypermesh sign ./hello/manifest.json --cert mesh/publisher.pem --key mesh/publisher.key'],
     load: async () => import('./commands/sign.ts')

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import type { FastifyInstance } from 'fastify'
 import { createNode, dataDirPaths, readApiToken, removeApiFile, writeApiFile } from '../node/index.ts'
@@ -9,6 +10,8 @@ import type { Registry } from '../registry/index.ts'
 import { loadTrust } from '../trust/index.ts'
 import { consensusInitFromTrustRoot, consensusService, defaultPlotPath } from '../consensus/index.ts'
 import type { ConsensusService } from '../consensus/index.ts'
+import { AssetManager } from '../assets/index.ts'
+import { ExtensionManager, consensusProofVerifier, trustChainVerifier } from '../extension-manager/index.ts'
 import type { LoadedTrust } from '../trust/index.ts'
 import type { Stoq } from '../transfer/index.ts'
 import type { Config, HyperMeshNode } from '../node/index.ts'
@@ -18,6 +21,7 @@ import { nodeRoutes } from './routes/node.ts'
 import { transferRoutes } from './routes/transfer.ts'
 import { registryRoutes } from './routes/registry.ts'
 import { consensusRoutes } from './routes/consensus.ts'
+import { extensionRoutes } from './routes/extensions.ts'
 
 const log = logger('hypermesh:daemon')
 
@@ -32,6 +36,8 @@ export interface Daemon {
   store: ChunkStore
   trust: LoadedTrust
   registry: Registry
+  assets: AssetManager
+  extensions: ExtensionManager
   api: FastifyInstance
   /** The control API's base URL, e.g. http://127.0.0.1:5201 */
   url: string
@@ -70,7 +76,11 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       return { services: services as any, close: async () => store.close() }
     }
   })
+  const paths = dataDirPaths(config.dataDir)
   let registry: Registry
+  let assets: AssetManager
+  let extensions: ExtensionManager
+  const consensus = node.libp2p.services.consensus
   try {
     registry = await createRegistry({
       libp2p: node.libp2p as any,
@@ -82,6 +92,14 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       dataDir: config.dataDir,
       recordLifetimeMs: config.registry.recordLifetimeMs,
       republishCheckMs: config.registry.republishCheckMs
+    })
+    assets = await AssetManager.open({ path: join(config.dataDir, 'assets') })
+    extensions = new ExtensionManager(assets, {
+      directories: [paths.extensions],
+      path: join(config.dataDir, 'extension-state'),
+      signatureVerifier: trustChainVerifier(trust.store),
+      // with validators in the mesh, installs and critical calls must carry a valid proof
+      proofVerifier: consensus != null ? consensusProofVerifier(consensus.verifier, node.peerId) : undefined
     })
   } catch (err) {
     await node.stop().catch(() => {})
@@ -97,6 +115,8 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       log('stopping')
       await removeApiFile(config.dataDir).catch(() => {})
       await api.close().catch(err => log.error('api close: %e', err))
+      await extensions.stop().catch(err => log.error('extensions stop: %e', err))
+      await assets.close().catch(err => log.error('assets close: %e', err))
       await registry.stop().catch(err => log.error('registry stop: %e', err))
       await node.stop()
       resolveStopped()
@@ -108,14 +128,18 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   dhtRoutes(api, { node })
   transferRoutes(api, { store, stoq: node.libp2p.services.stoq })
   registryRoutes(api, { registry })
-  consensusRoutes(api, { consensus: node.libp2p.services.consensus })
+  consensusRoutes(api, { consensus })
+  extensionRoutes(api, { registry, extensions, consensus, tmpDir: config.dataDir })
 
   try {
     await node.start()
     await registry.start()
+    await extensions.start()
     await api.listen({ host: config.api.host, port: config.api.port })
   } catch (err) {
     await api.close().catch(() => {})
+    await extensions.stop().catch(() => {})
+    await assets.close().catch(() => {})
     await registry.stop().catch(() => {})
     await node.stop().catch(() => {})
     throw err
@@ -125,5 +149,5 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   const url = `http://${config.api.host}:${port}`
   await writeApiFile(config.dataDir, { url, pid: process.pid, peerId: node.peerId })
   log('control API on %s', url)
-  return { node, store, trust, registry, api, url, stopped, stop }
+  return { node, store, trust, registry, assets, extensions, api, url, stopped, stop }
 }
