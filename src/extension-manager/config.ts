@@ -68,6 +68,11 @@ export interface ExtensionManagerConfig {
    */
   autoload?: string[]
   restart?: Partial<RestartPolicy>
+  /**
+   * Longest a lifecycle step (isolate start with top-level code, or a hook) may take, in ms.
+   * @default LIFECYCLE_TIMEOUT_MS
+   */
+  lifecycleTimeoutMs?: number
 }
 
 export interface CallOptions extends OperationOptions {

@@ -299,7 +299,7 @@ export class ExtensionManager extends EventTarget {
     entry.inbound = new Semaphore(quotas.concurrentOperations)
     this.#emit('extension:granted', { id, granted: [...grant.granted], denied: [...grant.denied] }, options)
     try {
-      const { exports } = await host.load({
+      const started = host.load({
         ext: id,
         code: entry.pkg.code,
         filename: `${id}@${manifest.version}/${entry.pkg.entry}`,
@@ -309,6 +309,7 @@ export class ExtensionManager extends EventTarget {
         cpuPercent: quotas.cpuPercent,
         cpuBurstMs: quotas.cpuBurstMs
       })
+      const { exports } = await this.#withLifecycleTimeout(id, 'load', started)
       entry.exports = exports
       entry.state = 'running'
       this.#emit('extension:loaded', { id, exports }, options)
@@ -358,14 +359,19 @@ export class ExtensionManager extends EventTarget {
   }
 
   async #lifecycle (entry: Entry, hook: string, args: unknown[]): Promise<unknown> {
-    const id = entry.pkg.manifest.id
-    const signal = AbortSignal.timeout(LIFECYCLE_TIMEOUT_MS)
+    return await this.#withLifecycleTimeout(entry.pkg.manifest.id, hook, this.#host!.call(entry.pkg.manifest.id, hook, args))
+  }
+
+  /** A lifecycle step (load or a hook) that must finish within the lifecycle timeout. */
+  async #withLifecycleTimeout<T> (id: string, step: string, work: Promise<T>): Promise<T> {
+    const ms = this.#config.lifecycleTimeoutMs ?? LIFECYCLE_TIMEOUT_MS
+    const signal = AbortSignal.timeout(ms)
     try {
-      return await raceAbort(this.#host!.call(id, hook, args), signal)
+      return await raceAbort(work, signal)
     } catch (err: any) {
-      if (signal.aborted) throw new ExtensionLifecycleTimeoutError(id, hook, LIFECYCLE_TIMEOUT_MS)
+      if (signal.aborted) throw new ExtensionLifecycleTimeoutError(id, step, ms)
       if (err instanceof HyperMeshError) throw err
-      throw rebuildError(id, hook, err)
+      throw rebuildError(id, step, err)
     }
   }
 

@@ -23,7 +23,13 @@ describe('integration points', () => {
   let h: Harness
   const consensus = new RecordingVerifier()
   before(async () => {
-    h = await startHarness({ proofVerifier: consensusProofVerifier(consensus, NODE_ID) }, async dir => {
+    h = await startHarness({
+      proofVerifier: consensusProofVerifier(consensus, NODE_ID),
+      lifecycleTimeoutMs: 300,
+      policy: { default: ['AssetManagement'], extensions: { 'slow-init': ['ProxyAccess'] } },
+      providers: { ProxyAccess: { never: async () => await new Promise(() => {}) } }
+    }, async dir => {
+      await writeExtension(dir, { id: 'slow-init', capabilities: ['ProxyAccess'], code: 'export async function initialize () { await hm.call("ProxyAccess", "never") }' })
       await writeExtension(dir, {
         id: 'library',
         category: 'AssetLibrary',
@@ -52,6 +58,12 @@ export async function get (key) { const v = await hm.storage.get(key); return v 
       { op: 'install', digest: 'bagaaTool', node: NODE_ID },
       { op: 'deploy', digest: libraryDigest, node: NODE_ID }
     ])
+  })
+
+  it('an initialize that never finishes times out by name and leaves nothing running', async () => {
+    await assert.rejects(h.manager.loadExtension('slow-init'), { name: 'ExtensionLifecycleTimeoutError', message: /initialize/ })
+    assert.equal(h.manager.getExtension('slow-init')?.state, 'unloaded')
+    assert.deepEqual(await assetLibrary(h.manager, 'library').listPackages(), [{ id: 'a', category: 'any' }])
   })
 
   it('each extension sees only its own storage, whatever key it uses', async () => {

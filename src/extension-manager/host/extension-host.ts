@@ -54,8 +54,13 @@ let nextCallId = 0
 
 const send = batchingSender<FromHost>(message => { process.send?.(message) })
 
+/** Isolates still starting, so an unload (e.g. after the node gave up waiting) can end them too. */
+const starting = new Map<string, IvmTypes.Isolate>()
+
 async function load (spec: LoadSpec): Promise<unknown> {
+  unload(spec.ext)
   const isolate = new ivm.Isolate({ memoryLimit: spec.memoryMb })
+  starting.set(spec.ext, isolate)
   const pending = new Map<number, (outcome: Outcome) => void>()
   try {
     const context = await isolate.createContext()
@@ -92,6 +97,8 @@ async function load (spec: LoadSpec): Promise<unknown> {
     const wire = memoryFailure(isolate, err) ?? toWire(err)
     if (!isolate.isDisposed) isolate.dispose()
     throw Object.assign(new Error(wire.message), { name: wire.name })
+  } finally {
+    if (starting.get(spec.ext) === isolate) starting.delete(spec.ext)
   }
 }
 
@@ -174,6 +181,9 @@ function stop (entry: Running, error: WireError): void {
 }
 
 function unload (ext: string): void {
+  const startingIsolate = starting.get(ext)
+  starting.delete(ext)
+  if (startingIsolate?.isDisposed === false) startingIsolate.dispose()
   const entry = running.get(ext)
   if (entry == null) return
   running.delete(ext)
