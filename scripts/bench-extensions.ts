@@ -13,6 +13,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { Level } from 'level'
 import { AssetManager } from '../src/assets/index.ts'
@@ -123,6 +124,8 @@ try {
   // open loop: 100 callers each on a fixed schedule (5 000 operations/s offered); latency is
   // counted from the scheduled start, so a stall delays every operation scheduled behind it
   const openMs: number[] = []
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+  loopDelay.enable()
   const openStart = performance.now()
   await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async (_, c) => {
     const ops = Math.floor(OPEN_LOOP_SECONDS * 1000 / OPEN_LOOP_INTERVAL_MS)
@@ -134,6 +137,8 @@ try {
       openMs.push(performance.now() - scheduled)
     }
   }))
+
+  loopDelay.disable()
 
   // the same operation with one caller: the cost of the path itself, without queueing
   const soloMs: number[] = []
@@ -149,7 +154,14 @@ try {
     loadPhases: { discover: summary(phases.discover), isolate: summary(phases.isolate), initialize: summary(phases.initialize) },
     assetInvoke: { ...summary(invokeMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(invokeMs.length / invokeSeconds), target: { p99: 2, seed: 10 } },
     assetGet: { ...summary(getMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(getMs.length / getSeconds) },
-    assetInvokeOpenLoop: { ...summary(openMs), callers: CONCURRENT_CALLERS, offeredPerSecond: CONCURRENT_CALLERS * 1000 / OPEN_LOOP_INTERVAL_MS },
+    assetInvokeOpenLoop: {
+      ...summary(openMs),
+      callers: CONCURRENT_CALLERS,
+      offeredPerSecond: CONCURRENT_CALLERS * 1000 / OPEN_LOOP_INTERVAL_MS,
+      /** The node's own event-loop delay meanwhile: stalls here are the node's, not the extension host's. */
+      nodeLoopDelayP99: Math.round(loopDelay.percentile(99) / 1e3) / 1e3,
+      nodeLoopDelayMax: Math.round(loopDelay.max / 1e3) / 1e3
+    },
     assetInvokeOneCaller: summary(soloMs)
   }
   const row = (name: string, s: { n: number, p50: number, p95: number, p99: number, max: number }): string =>
@@ -164,7 +176,7 @@ try {
     row(`asset get, ${CONCURRENT_CALLERS} callers`, result.assetGet),
     row(`asset invoke, ${CONCURRENT_CALLERS} callers, ${result.assetInvokeOpenLoop.offeredPerSecond}/s`, result.assetInvokeOpenLoop),
     row('asset invoke, 1 caller', result.assetInvokeOneCaller),
-    `invoke throughput ${result.assetInvoke.opsPerSecond}/s, get throughput ${result.assetGet.opsPerSecond}/s`,
+    `invoke throughput ${result.assetInvoke.opsPerSecond}/s, get throughput ${result.assetGet.opsPerSecond}/s; node event-loop delay during the open loop p99 ${result.assetInvokeOpenLoop.nodeLoopDelayP99} ms, max ${result.assetInvokeOpenLoop.nodeLoopDelayMax} ms`,
     JSON.stringify(result)
   ].join('\n') + '\n')
 } finally {

@@ -67,3 +67,19 @@ export async function raceAbort<T> (promise: Promise<T>, signal?: AbortSignal): 
     signal.removeEventListener('abort', onAbort)
   }
 }
+
+/**
+ * `promise`, or `onTimeout()`'s error after `ms`. The timer is cleared as soon as the promise
+ * settles: at thousands of calls per second, uncleared timers (AbortSignal.timeout) pile up.
+ */
+export async function raceTimeout<T> (promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(onTimeout()) }, ms)
+  })
+  try {
+    return await Promise.race([promise, timedOut])
+  } finally {
+    clearTimeout(timer)
+  }
+}

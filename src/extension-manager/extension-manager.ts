@@ -11,7 +11,7 @@ import { CapabilityRouter } from './capability-router.ts'
 import { CALL_TIMEOUT_MS, CRITICAL_LIBRARY_METHODS, DRAIN_TIMEOUT_MS, HOST_VERSION, LIFECYCLE_TIMEOUT_MS, NETWORK_BURST_SECONDS } from './config.ts'
 import { dependentsOf, resolveLoadOrder } from './dependencies.ts'
 import { discoverExtensions, inspectPackage } from './discovery.ts'
-import { newEntry, raceAbort, toInfo } from './entry.ts'
+import { newEntry, raceAbort, raceTimeout, toInfo } from './entry.ts'
 import { toWire as wire } from './host/protocol.ts'
 import {
   ConcurrencyQuotaExceededError, ConsensusProofRequiredError, ExtensionAlreadyLoadedError, ExtensionCallTimeoutError, ExtensionCrashedError,
@@ -244,11 +244,11 @@ export class ExtensionManager extends EventTarget {
     const release = entry.inbound.tryAcquire()
     if (release == null) throw new ConcurrencyQuotaExceededError(id, entry.inbound.limit)
     const result = this.#host!.call(id, method, args).finally(release)
-    const timeout = signal == null ? AbortSignal.timeout(CALL_TIMEOUT_MS) : undefined
     try {
-      return await raceAbort(result, signal ?? timeout)
+      return signal == null
+        ? await raceTimeout(result, CALL_TIMEOUT_MS, () => new ExtensionCallTimeoutError(id, method, CALL_TIMEOUT_MS))
+        : await raceAbort(result, signal)
     } catch (err: any) {
-      if (timeout?.aborted === true) throw new ExtensionCallTimeoutError(id, method, CALL_TIMEOUT_MS)
       if (err instanceof HyperMeshError) throw err
       throw rebuildError(id, method, err)
     }
@@ -365,11 +365,9 @@ export class ExtensionManager extends EventTarget {
   /** A lifecycle step (load or a hook) that must finish within the lifecycle timeout. */
   async #withLifecycleTimeout<T> (id: string, step: string, work: Promise<T>): Promise<T> {
     const ms = this.#config.lifecycleTimeoutMs ?? LIFECYCLE_TIMEOUT_MS
-    const signal = AbortSignal.timeout(ms)
     try {
-      return await raceAbort(work, signal)
+      return await raceTimeout(work, ms, () => new ExtensionLifecycleTimeoutError(id, step, ms))
     } catch (err: any) {
-      if (signal.aborted) throw new ExtensionLifecycleTimeoutError(id, step, ms)
       if (err instanceof HyperMeshError) throw err
       throw rebuildError(id, step, err)
     }
