@@ -178,11 +178,22 @@ function spawnRole (role: string, init: unknown): Child {
   return { first, end: async () => { child.stdin.end(); await exited } }
 }
 
+/** Attempts per client run: a bare stream once ended early (227 of 256 MiB, no error) under heavy load; that run is reported and retried. */
+const CLIENT_ATTEMPTS = 2
+
 async function runClient (role: string, init: unknown): Promise<Sample> {
-  const c = spawnRole(role, init)
-  const sample = await c.first
-  await c.end()
-  return sample
+  for (let attempt = 1; ; attempt++) {
+    const c = spawnRole(role, init)
+    try {
+      const sample = await c.first
+      await c.end()
+      return sample
+    } catch (err: any) {
+      await c.end()
+      if (attempt >= CLIENT_ATTEMPTS) throw err
+      process.stderr.write(`  ${role} run failed (${err.message}); retrying\n`)
+    }
+  }
 }
 
 function median (xs: number[]): number {

@@ -5,7 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { ChunkStore } from '../store/index.ts'
 import {
-  CID, JSON_CODEC, CBOR_CODEC, chunkCount, chunkLength, decodeManifestBytes, decodeRootObject, isHyperMeshCid, verifyBytes
+  CID, JSON_CODEC, CBOR_CODEC, ContentMismatchError, chunkCount, chunkLength, decodeManifestBytes, decodeRootObject, isHyperMeshCid, verifyBytes
 } from '../package/index.ts'
 import type { Manifest } from '../package/index.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
@@ -96,7 +96,7 @@ export interface FetchResult {
 /** The CID is not one STOQ can fetch (not CIDv1 + BLAKE3, or neither a manifest nor a root). */
 export class UnsupportedCidError extends HyperMeshError {
   constructor (cid: string) {
-    super(`${cid} is not a HyperMesh content root or manifest CID`, { hint: 'roots are CIDv1 cbor + blake3 (bafyr…), manifests CIDv1 json + blake3 (bagaa…)' })
+    super(`${cid} is not a HyperMesh content root or manifest CID`, { hint: 'content roots are CIDv1 cbor + blake3 (bafir4i…), manifests CIDv1 json + blake3 (bagaaihra…)' })
   }
 }
 
@@ -173,7 +173,7 @@ export class Stoq implements Startable {
         options.onProgress?.(new CustomProgressEvent('stoq:fetch:manifest', { cid: cid.toString(), root: root.toString(), size: manifest.content.size }))
       }
       const obj = decodeRootObject(await this.getBlock(root, sessions, signal, maxSize), { maxSize })
-      if (manifest !== undefined && obj.chunkSize !== manifest.content.chunk_size) throw new BadBlockError('(manifest)', root.toString())
+      if (manifest !== undefined && obj.chunkSize !== manifest.content.chunk_size) throw new ContentMismatchError(`root ${root} has ${obj.chunkSize}-byte chunks, the manifest says ${manifest.content.chunk_size}`)
       if ((await this.store.rootState(root)) === undefined) await this.store.putRoot(root, await this.store.get(root))
       const present = await this.store.presentChunks(root)
       const total = chunkCount(obj.size, obj.chunkSize)
