@@ -9,7 +9,7 @@
  * peers they named are hop 2, ...); time to the first valid record; full `get` latency (until the
  * query ends, which is what `Registry.resolve` waits for); and the target hops ≤ log2(n) + 2.
  *
- *   node scripts/bench-registry.ts [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--json]
+ *   node scripts/bench-registry.ts [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--transport memory|tcp] [--json]
  *
  * Prints a table on stderr and one JSON document on stdout. The 20-daemon loopback part of
  * issue 5 (publish → resolvable from another real daemon) is not here yet.
@@ -23,6 +23,7 @@ import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Libp2p } from '@libp2p/interface'
 import { memory } from '@libp2p/memory'
+import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { DHT_PROTOCOL, dhtPut } from '../src/node/index.ts'
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     records: { type: 'string', default: '20' },
     lookups: { type: 'string', default: '100' },
     degree: { type: 'string', default: '8' },
+    transport: { type: 'string', default: 'memory' },
     json: { type: 'boolean', default: false }
   }
 })
@@ -94,11 +96,13 @@ function record (name: string): Uint8Array {
 async function makeNode (size: number, i: number): Promise<Node> {
   const dht = registryDht({ trustStore })
   const node = await createLibp2p({
-    addresses: { listen: [`/memory/bench-${size}-${i}`] },
-    transports: [memory()],
+    addresses: { listen: [args.transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : `/memory/bench-${size}-${i}`] },
+    transports: [args.transport === 'tcp' ? tcp() : memory()],
     connectionEncrypters: [noise({ crypto: fastNoiseCrypto })],
     streamMuxers: [yamux()],
-    connectionManager: { maxConnections: 10_000 },
+    // every simulated node shares one host: libp2p's per-host inbound rate limit (5/s) and pending
+    // limit (10) would otherwise refuse most dials and turn the benchmark into a timeout test
+    connectionManager: { maxConnections: 10_000, inboundConnectionThreshold: Infinity, maxIncomingPendingConnections: 10_000 },
     services: {
       identify: identify(),
       ping: ping(),

@@ -145,3 +145,30 @@ export async function streamRequest (d: DaemonProcess, path: string, body: unkno
   const last = lines[lines.length - 1] ?? {}
   return { status: res.status, lines: lines.slice(0, -1), result: last.result, error: last.error }
 }
+
+/**
+ * A port free for both TCP and UDP on 127.0.0.1 right now, so TCP and QUIC can share it. The
+ * local mesh writes such ports into each node's config once: a node that keeps its addresses
+ * across restarts stays dialable by the peers that remember it.
+ */
+export async function freePort (): Promise<number> {
+  const { createServer } = await import('node:net')
+  const { createSocket } = await import('node:dgram')
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer()
+      srv.once('error', reject)
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port
+        srv.close(() => resolve(p))
+      })
+    })
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const sock = createSocket('udp4')
+      sock.once('error', () => resolve(false))
+      sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)))
+    })
+    if (udpFree) return port
+  }
+  throw new Error('no port free for both TCP and UDP')
+}

@@ -362,11 +362,11 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'ext install',
-    summary: 'install a signed package directory as an extension (verify, install proof, dependencies, load)',
-    args: ['<dir>'],
+    summary: 'install an extension from a signed package directory or a registry name (verify, install proof, dependencies first, load)',
+    args: ['<dir-or-name>'],
     options: [{ flags: '--proof <file>', description: 'a consensus install proof (JSON) to present' }],
     daemon: true,
-    examples: ['hypermesh ext install ./hello'],
+    examples: ['hypermesh ext install ./hello', 'hypermesh ext install catalog@^1.0.0'],
     load: async () => import('./commands/ext-install.ts')
   },
   {

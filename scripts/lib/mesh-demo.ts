@@ -1,0 +1,104 @@
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ROOT, runCli, streamRequest } from './daemon-process.ts'
+import type { DaemonProcess } from './daemon-process.ts'
+
+/**
+ * The local mesh's main job, step by step as an operator would do it: one mesh trust root for
+ * every node (all of them validators), a signed extension published on the first node, then
+ * found, fetched and installed (with a consensus install proof) on the last, and called.
+ */
+
+/** Genesis stake each local node gets: enough for the test profile's minimum stake. */
+const LOCAL_STAKE = 1000
+
+async function cli (dataDir: string, ...args: string[]): Promise<any> {
+  const r = await runCli(['--data-dir', dataDir, '--json', ...args])
+  if (r.code !== 0) throw new Error(`hypermesh ${args.join(' ')} failed: ${r.stderr.trim()}`)
+  return r.stdout.trim() === '' ? undefined : JSON.parse(r.stdout)
+}
+
+async function exists (path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false)
+}
+
+export interface MeshTrust {
+  dir: string
+  publisherCert: string
+  publisherKey: string
+}
+
+/**
+ * Makes the mesh's trust material once (root, intermediate, publisher, mesh root naming every
+ * node as a validator with genesis stake), installs the mesh root in every data dir and makes
+ * each node's proof-of-space plot. Re-running reuses what exists.
+ */
+export async function setupMeshTrust (baseDir: string, nodes: Array<{ dataDir: string, peerId: string }>): Promise<MeshTrust> {
+  const dir = join(baseDir, 'mesh-trust')
+  const trust = { dir, publisherCert: join(dir, 'publisher.pem'), publisherKey: join(dir, 'publisher.key') }
+  if (!await exists(join(dir, 'mesh-root.json'))) {
+    await cli(nodes[0].dataDir, 'trust', 'init-mesh', '--out', dir, '--profile', 'test',
+      ...nodes.flatMap(n => ['--validator', n.peerId, '--stake', `${n.peerId}=${LOCAL_STAKE}`]))
+  }
+  await Promise.all(nodes.map(async n => {
+    if (!await exists(join(n.dataDir, 'trust', 'mesh-root.json'))) await cli(n.dataDir, 'trust', 'install-root', join(dir, 'mesh-root.json'))
+    if (!await exists(join(n.dataDir, 'consensus', 'plot-test.bin'))) await cli(n.dataDir, 'plot', 'create')
+  }))
+  return trust
+}
+
+/**
+ * The demo package: the `hello` extension from extensions/, its manifest signed by the mesh's
+ * publisher (manifest.sig, checked by the extension manager) and its registry metadata
+ * (hypermesh.json, signed into the registry record at publish).
+ */
+export async function prepareHelloPackage (baseDir: string, trust: MeshTrust, dataDir: string): Promise<string> {
+  const dir = join(baseDir, 'packages', 'hello')
+  await rm(dir, { recursive: true, force: true })
+  await mkdir(dir, { recursive: true })
+  for (const f of ['index.js', 'manifest.json', 'README.md']) await cp(join(ROOT, 'extensions', 'hello', f), join(dir, f))
+  await cli(dataDir, 'sign', join(dir, 'manifest.json'), '--cert', trust.publisherCert, '--key', trust.publisherKey, '--out', join(dir, 'manifest.sig'))
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'))
+  const { id, name, version, category, required_capabilities, provided_assets, dependencies } = manifest
+  await writeFile(join(dir, 'hypermesh.json'), JSON.stringify({ id, name, version, category, required_capabilities, provided_assets, dependencies }, null, 2) + '\n')
+  return dir
+}
+
+export interface DemoResult {
+  published: { name: string, version: string, manifest: string, on: string }
+  found: { on: string, results: number }
+  fetched: { on: string, dir: string, files: number }
+  installed: { on: string, id: string, version: string, state: string, granted: string[] }
+  called: { on: string, result: unknown }
+}
+
+async function stream (d: DaemonProcess, path: string, body: unknown, say: (m: string) => void): Promise<any> {
+  const r = await streamRequest(d, path, body)
+  if (r.error != null) throw new Error(`${path} on ${d.peerId}: ${r.error.code}: ${r.error.message}`)
+  say(`    ${path}: ${r.lines.length} progress events`)
+  return r.result
+}
+
+/** Publish on `from`, then search, fetch, install and call on `to`. */
+export async function runDemo (from: DaemonProcess, to: DaemonProcess, pkgDir: string, trust: MeshTrust, workDir: string, say: (m: string) => void): Promise<DemoResult> {
+  say('  publishing hello on node1')
+  const published = await stream(from, '/api/v1/registry/publish', { dir: pkgDir, cert: trust.publisherCert, key: trust.publisherKey }, say)
+  say('  searching the mesh from the last node')
+  const found = await stream(to, '/api/v1/registry/search', { text: 'hello' }, say)
+  if (!found.results.some((r: any) => r.name === 'hello')) throw new Error('search did not find hello')
+  say('  fetching hello on the last node')
+  const out = join(workDir, 'fetched-hello')
+  await rm(out, { recursive: true, force: true })
+  const fetched = await stream(to, '/api/v1/registry/fetch', { spec: 'hello@^1.0.0', out }, say)
+  say('  installing hello on the last node (install proof from the validators)')
+  const installed = await stream(to, '/api/v1/extensions/install', { name: 'hello@^1.0.0' }, say)
+  const call = await to.request('POST', '/api/v1/extensions/hello/call', { method: 'hello', args: ['mesh'] })
+  if (call.status !== 200) throw new Error(`calling hello failed: ${JSON.stringify(call.body)}`)
+  return {
+    published: { name: published.name, version: published.version, manifest: published.manifest, on: from.peerId },
+    found: { on: to.peerId, results: found.results.length },
+    fetched: { on: to.peerId, dir: fetched.dir, files: fetched.files },
+    installed: { on: to.peerId, id: installed.id, version: installed.version, state: installed.state, granted: installed.grantedCapabilities },
+    called: { on: to.peerId, result: call.body.result }
+  }
+}
