@@ -48,6 +48,8 @@ export const DEFAULT_REPUBLISH_CHECK_MS = 60_000
 export const DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS = 5_000
 /** Most catalog peers one search asks; more providers add latency, not packages, in small meshes. */
 export const MAX_SEARCH_PEERS = 32
+/** How long stop() waits for an aborted republish to unwind (a DHT query may ignore the abort for a while). */
+const STOP_WAIT_MS = 5_000
 /** Default timeout of a registry lookup when the caller gives no signal. */
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 30_000
 
@@ -191,10 +193,17 @@ export class Registry {
     this.timer.unref()
   }
 
+  /** Stops republishing (aborting a republish in flight; waits for it at most STOP_WAIT_MS) and the catalog. */
   async stop (): Promise<void> {
     clearTimeout(this.timer)
     this.shutdown.abort()
-    await this.republishing
+    let timer: NodeJS.Timeout | undefined
+    const waited = await Promise.race([
+      this.republishing?.then(() => true),
+      new Promise<boolean>(resolve => { timer = setTimeout(() => { resolve(false) }, STOP_WAIT_MS) })
+    ])
+    clearTimeout(timer)
+    if (waited === false) log.error('a republish did not end within %d ms of stopping; stopping anyway', STOP_WAIT_MS)
     await this.stopCatalog?.()
   }
 
