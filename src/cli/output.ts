@@ -26,11 +26,15 @@ export function createOutput (json: boolean, stdout: NodeJS.WriteStream = proces
   const tty = stderr.isTTY === true && !json
   let lastDraw = 0
   let barShown = false
-  const startedAt = Date.now()
+  let startedAt: number | undefined
+  // peers that have sent data so far: transfer events name one peer each
+  const peersSeen = new Set<string>()
 
   const drawBar = (type: string, detail: any): void => {
     const now = Date.now()
-    const total = Number(detail?.total ?? detail?.totalBytes)
+    startedAt ??= now
+    if (typeof detail?.peer === 'string') peersSeen.add(detail.peer)
+    const total = Number(detail?.total ?? detail?.totalBytes ?? detail?.size)
     const done = Number(detail?.received ?? detail?.bytes ?? detail?.done ?? detail?.completed)
     const final = Number.isFinite(total) && done >= total
     if (!final && now - lastDraw < BAR_REDRAW_MS) return
@@ -42,7 +46,8 @@ export function createOutput (json: boolean, stdout: NodeJS.WriteStream = proces
       const rate = done / Math.max(0.001, (now - startedAt) / 1000)
       const eta = rate > 0 ? (total - done) / rate : Infinity
       line = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${(frac * 100).toFixed(1)}% ${formatBytes(done)}/${formatBytes(total)} ${formatBytes(rate)}/s`
-      if (detail?.peers != null) line += ` peers ${detail.peers}`
+      const peers = typeof detail?.peers === 'number' ? detail.peers : peersSeen.size
+      if (peers > 0) line += ` peers ${peers}`
       line += ` eta ${formatSeconds(eta)}`
     } else if (detail != null && typeof detail === 'object') {
       const brief = Object.entries(detail).filter(([, v]) => typeof v !== 'object').slice(0, 3).map(([k, v]) => `${k}=${String(v)}`).join(' ')
