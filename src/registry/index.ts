@@ -50,11 +50,13 @@ export { parsePackageSpec, InvalidVersionRangeError } from './spec.ts'
 export { toCredentials, PUBLISHERS_DIR } from './publishers.ts'
 export type { PublisherCredentials } from './publishers.ts'
 export {
-  Registry, METADATA_FILE, DEFAULT_REPUBLISH_CHECK_MS, DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS, MAX_SEARCH_PEERS, DEFAULT_LOOKUP_TIMEOUT_MS
+  Registry, DEFAULT_REPUBLISH_CHECK_MS, DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS, MAX_SEARCH_PEERS, DEFAULT_LOOKUP_TIMEOUT_MS
 } from './registry.ts'
-export type {
-  RegistryInit, RegistryLibp2p, PublishOptions, PublishResult, PackageInfo, ResolveResult, FetchResult
-} from './registry.ts'
+export type { RegistryInit, RegistryLibp2p, PublishOptions, PublishResult, ResolveResult, FetchResult } from './registry.ts'
+export { METADATA_FILE, readMetadata } from './metadata.ts'
+export { judgeRecords, summarize } from './judge.ts'
+export type { PackageInfo, JudgeContext, RecordSightings } from './judge.ts'
+export { checkManifest } from './check-manifest.ts'
 export type { PublishProgress, SearchProgress, FetchProgress } from './progress.ts'
 
 /**

@@ -1,18 +1,15 @@
 import type { KeyObject } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
 import { dhtGet, dhtPut } from '../node/index.ts'
-import { pack, unpack, manifestDigest } from '../package/index.ts'
+import { pack, unpack } from '../package/index.ts'
 import type { CID } from '../package/index.ts'
 import type { Manifest, PackMeta } from '../package/index.ts'
 import type { ChunkStore } from '../store/index.ts'
 import { NoProvidersError } from '../transfer/index.ts'
 import type { Stoq } from '../transfer/index.ts'
-import { checkDigestBinding, checkSoftwareBinding } from '../trust/index.ts'
 import type { ChainContext, TrustCertificate } from '../trust/index.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import type { OperationOptions } from '../util/progress.ts'
@@ -21,10 +18,12 @@ import { queryCatalog, startCatalogServer } from './catalog.ts'
 import type { CatalogDialer, CatalogRegistrar } from './catalog.ts'
 import { DEFAULT_RECORD_LIFETIME_MS, MAX_FETCH_PROVIDERS, MAX_RECORD_LIFETIME_MS } from './constants.ts'
 import { contentKey, discoveryKeyForFilter, discoveryKeysFor } from './discovery-keys.ts'
-import {
-  ManifestMismatchError, NoMatchingVersionError, PackageNotFoundError, PublishMetadataError
-} from './errors.ts'
-import { matchesFilter, newestMatching } from './filter.ts'
+import { NoMatchingVersionError, PackageNotFoundError } from './errors.ts'
+import { checkManifest } from './check-manifest.ts'
+import { newestMatching } from './filter.ts'
+import { judgeRecords, summarize } from './judge.ts'
+import type { JudgeContext, PackageInfo } from './judge.ts'
+import { readMetadata } from './metadata.ts'
 import type { SearchFilter } from './filter.ts'
 import type { SequenceMarks } from './marks.ts'
 import type { FetchProgress, PublishProgress, SearchProgress } from './progress.ts'
@@ -40,8 +39,6 @@ import { parsePackageSpec } from './spec.ts'
 
 const log = logger('hypermesh:registry')
 
-/** The package metadata file `publish` reads from the directory when no `meta` is given. */
-export const METADATA_FILE = 'hypermesh.json'
 /** How often the republish loop looks for records nearing expiry. */
 export const DEFAULT_REPUBLISH_CHECK_MS = 60_000
 /** How long a search looks for providers of a discovery key before asking those found. */
@@ -117,27 +114,6 @@ export interface PublishResult {
   expires: string
   acceptedBy: string[]
   rejectedBy: Array<{ peer: string, error: string }>
-}
-
-/** One package as search and info show it. */
-export interface PackageInfo {
-  name: string
-  /** Newest listed release (a prerelease only when there is no release). */
-  version: string
-  versions: string[]
-  title: string
-  category: string
-  assets: string[]
-  size: number
-  manifest: string
-  sequence: number
-  expires: string
-  verified: boolean
-  publisher?: { fingerprint: string, subject: string }
-  /** Why an unverified record failed (error name and message). */
-  error?: { name: string, message: string }
-  /** Peers whose catalog listed it (search only). */
-  peers?: string[]
 }
 
 export interface ResolveResult {
@@ -267,7 +243,7 @@ export class Registry {
         options.onProgress?.(new CustomProgressEvent('registry:search:catalog', { peer: peer.toString(), records: 0, error: `${err.name}: ${err.message}` }))
       }
     }))
-    return this.judge([...found.values()], filter)
+    return judgeRecords([...found.values()], filter, this.judgeContext())
   }
 
   /** Resolves `name[@range]`, fetches the manifest and content over STOQ, checks them against the record, unpacks into `outDir`. */
@@ -290,7 +266,7 @@ export class Registry {
 
   /** This node's own records (those it publishes and republishes), verified now. */
   async list (): Promise<PackageInfo[]> {
-    return this.judge([...(await this.published.all()).values()].map(bytes => [{ bytes, peer: this.init.libp2p.peerId.toString() }]), { verifiedOnly: false })
+    return judgeRecords([...(await this.published.all()).values()].map(bytes => [{ bytes, peer: this.init.libp2p.peerId.toString() }]), { verifiedOnly: false }, this.judgeContext())
   }
 
   /**
@@ -385,6 +361,10 @@ export class Registry {
     return record
   }
 
+  private judgeContext (): JudgeContext {
+    return { trustStore: this.init.trustStore, marks: this.init.marks, now: this.now() }
+  }
+
   /** Providers of a (sha2-256) provider key other than this node, found within DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS. */
   private async findPeers (key: CID, max: number, signal: AbortSignal): Promise<PeerId[]> {
     const peers = new Map<string, PeerId>()
@@ -402,95 +382,4 @@ export class Registry {
     }
     return [...peers.values()]
   }
-
-  /** Verifies each distinct record, keeps the best per name, applies the filter. */
-  private judge (groups: Array<Array<{ bytes: Uint8Array, peer: string }>>, filter: SearchFilter): PackageInfo[] {
-    const best = new Map<string, PackageInfo & { body: RecordBody }>()
-    for (const group of groups) {
-      const info = this.judgeOne(group[0].bytes)
-      if (info === undefined) continue
-      info.peers = [...new Set(group.map(g => g.peer))]
-      const current = best.get(info.name)
-      if (current === undefined || rank(info) > rank(current)) best.set(info.name, info)
-      else if (rank(info) === rank(current)) current.peers = [...new Set([...(current.peers ?? []), ...info.peers])]
-    }
-    return [...best.values()]
-      .filter(i => filter.verifiedOnly === false || i.verified)
-      .filter(i => matchesFilter(i.body, filter))
-      .map(({ body, ...info }) => info)
-      .sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-  }
-
-  private judgeOne (bytes: Uint8Array): (PackageInfo & { body: RecordBody }) | undefined {
-    let body: RecordBody
-    try {
-      body = decodeRecord(bytes).body
-    } catch (err: any) {
-      log('dropping an undecodable catalog record: %s', err.message)
-      return undefined
-    }
-    try {
-      const record = verifyRecord(bytes, { trustStore: this.init.trustStore, at: this.now() })
-      this.init.marks.check(body.name, body.sequence)
-      return { ...summarize(body, record), body }
-    } catch (err: any) {
-      return { ...summarize(body), verified: false, error: { name: err.name, message: err.message }, body }
-    }
-  }
 }
-
-/** Verified records outrank unverified ones; then the higher sequence wins. */
-function rank (info: PackageInfo): number {
-  return (info.verified ? Number.MAX_SAFE_INTEGER / 2 : 0) + info.sequence
-}
-
-function summarize (body: RecordBody, record?: VerifiedRecord): PackageInfo {
-  const newest = newestMatching(body) ?? body.versions[body.versions.length - 1]
-  return {
-    name: body.name,
-    version: newest.version,
-    versions: body.versions.map(v => v.version),
-    title: newest.title,
-    category: newest.category,
-    assets: newest.assets,
-    size: newest.size,
-    manifest: newest.manifest,
-    sequence: body.sequence,
-    expires: body.expires,
-    verified: record !== undefined,
-    ...(record !== undefined ? { publisher: { fingerprint: record.publisher.fingerprint, subject: record.publisher.subject } } : {})
-  }
-}
-
-/**
- * The fetched manifest must be exactly what the verified record binds: its digest (which the
- * record's signature covers, so this is the manifest signature check), name, version, content
- * root and size, and the publisher fingerprint it names.
- */
-function checkManifest (manifest: Manifest, record: VerifiedRecord, version: RecordVersion): void {
-  checkDigestBinding(version.manifest, manifestDigest(manifest))
-  checkSoftwareBinding({ name: manifest.id, version: manifest.version }, { name: record.body.name, version: version.version })
-  if (manifest.content.root !== version.root || manifest.content.size !== version.size) {
-    throw new ManifestMismatchError(`manifest content ${manifest.content.root} (${manifest.content.size} bytes) differs from the record's ${version.root} (${version.size} bytes)`)
-  }
-  if (manifest.certificate_fingerprint !== undefined && manifest.certificate_fingerprint !== record.publisher.fingerprint) {
-    throw new ManifestMismatchError(`manifest names publisher ${manifest.certificate_fingerprint}, the record is signed by ${record.publisher.fingerprint}`)
-  }
-}
-
-async function readMetadata (dir: string): Promise<PackMeta> {
-  let text: string
-  try {
-    text = await readFile(join(dir, METADATA_FILE), 'utf8')
-  } catch (err: any) {
-    if (err.code === 'ENOENT') throw new PublishMetadataError(`no ${METADATA_FILE} in ${dir}`, { hint: `write ${METADATA_FILE} with id, name, version, category and provided_assets, or pass the metadata explicitly` })
-    throw err
-  }
-  try {
-    return JSON.parse(text) as PackMeta
-  } catch (err: any) {
-    throw new PublishMetadataError(`${METADATA_FILE} is not JSON: ${err.message}`)
-  }
-}
-
-

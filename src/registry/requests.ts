@@ -4,7 +4,8 @@ import { HyperMeshError } from '../util/errors.ts'
 import type { OperationOptions } from '../util/progress.ts'
 import { MAX_LABEL_LENGTH } from './constants.ts'
 import type { FetchProgress, PublishProgress, SearchProgress } from './progress.ts'
-import type { FetchResult, PackageInfo, PublishResult, Registry } from './registry.ts'
+import type { FetchResult, PublishResult, Registry } from './registry.ts'
+import type { PackageInfo } from './judge.ts'
 import type { RecordBody } from './record.ts'
 
 /**
