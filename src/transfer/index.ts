@@ -17,10 +17,12 @@ export type { StoqFetchProgress } from './progress.ts'
 export type { AdmissionHook, AdmissionRequest } from './provider.ts'
 export * from './errors.ts'
 export * from './constants.ts'
+/** Noise crypto reusing cipher key objects: `noise({ crypto: fastNoiseCrypto })` (wire-compatible). */
+export { fastNoiseCrypto } from './noise-crypto.ts'
+/** Waits for a v3 stream's 'drain' after `send` returned false. */
+export { drained as waitForDrain } from './stream-io.ts'
 
 /** The service factory: `services: { stoq: stoq({ store }) }`. */
 export function stoq (init: StoqInit): (components: StoqComponents) => Stoq {
   return (components) => new Stoq(components, init)
 }
-export { fastNoiseCrypto } from './noise-crypto.ts'
-export { drained as waitForDrain } from './stream-io.ts'
