@@ -25,17 +25,40 @@ export async function askValidator (opener: StreamOpener, validator: string, req
     const lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_BYTES })
     await lp.write(encodeMessage(request), options)
     bytes = (await lp.read(options)).subarray()
-    await stream.close(options)
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)))
     throw err
   }
+  // the answer is in: a close that races the validator's own close must not discard it
+  await stream.close(options).catch((err: Error) => {
+    log('closing the stream to %s: %s', validator, err.message)
+    stream.abort(err)
+  })
   const response = decodeResponse(bytes)
   if (response.status === 'error') {
     throw new ValidatorRefusedError(`validator ${validator} refused: ${response.code}: ${response.message}`, { code: `VALIDATOR_${response.code}` })
   }
   if (response.share.validator !== validator) throw new ValidatorProtocolError(`validator ${validator} answered with another identity`)
   return response.share
+}
+
+/** Pause before asking a validator again after a transient failure (a reset stream, a dial that raced). */
+export const RETRY_DELAY_MS = 250
+
+/**
+ * One more try after a transport failure; a validator's refusal is its decision and is not
+ * asked again, and neither is a request the caller cancelled.
+ */
+async function askOnceMore (ask: (validator: string, options: AbortOptions) => Promise<SignatureShare>, validator: string, signal: AbortSignal): Promise<SignatureShare> {
+  try {
+    return await ask(validator, { signal })
+  } catch (err: any) {
+    if (signal.aborted || err.name === 'ValidatorRefusedError' || err.name === 'ValidatorProtocolError') throw err
+    log('validator %s failed (%s), asking once more', validator, err.message)
+    await new Promise(resolve => setTimeout(resolve, RETRY_DELAY_MS))
+    signal.throwIfAborted()
+    return await ask(validator, { signal })
+  }
 }
 
 /**
@@ -63,7 +86,7 @@ export async function collectQuorum (
         else if (--pending === 0) reject(new QuorumUnreachableError(`validators holding ${weight} of the needed ${root.threshold} weight answered: ${failures.join('; ')}`.slice(0, 2000), { hint: 'check that enough validators are running and reachable' }))
       }
       for (const [validator, w] of root.weights) {
-        ask(validator, { signal }).then(share => {
+        askOnceMore(ask, validator, signal).then(share => {
           if (weight >= root.threshold) return
           if (!verifySignature(validator, message, share.signature)) throw new ValidatorProtocolError(`validator ${validator} sent a bad signature`)
           shares.push(share)
