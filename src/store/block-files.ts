@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
+import { access, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CID } from '../package/index.ts'
 
@@ -33,7 +33,8 @@ export class BlockFiles {
 
   async has (cid: CID): Promise<boolean> {
     try {
-      await stat(this.path(cid))
+      // access() answers existence without building a Stats object; it is on every put's path
+      await access(this.path(cid))
       return true
     } catch (err: any) {
       if (err.code === 'ENOENT') return false
