@@ -15,6 +15,13 @@ import { initDataDir, readApiToken } from '../../src/node/index.ts'
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'hypermesh.mjs')
 
+/**
+ * Generous on purpose: CI machines are shared and a loaded 2-core box starts a daemon (libp2p,
+ * LevelDB, the extension host) in seconds, not milliseconds. A healthy run never waits this long.
+ */
+export const DAEMON_START_TIMEOUT_MS = 90_000
+export const WAIT_TIMEOUT_MS = 60_000
+
 /** Loopback only, ports chosen by the OS: tests never collide and never leave the host. */
 export const LOOPBACK_CONFIG = {
   api: { port: 0 },
@@ -65,13 +72,15 @@ export async function spawnDaemon (options: { dataDir?: string, bootstrap?: stri
   const dataDir = options.dataDir ?? await tempDir('hm-node-')
   await initDataDir(dataDir, { config: LOOPBACK_CONFIG }).catch((err) => { if (err.name !== 'DataDirExistsError') throw err })
   const args = [BIN, '--data-dir', dataDir, '--json', 'daemon', ...(options.bootstrap ?? []).flatMap(b => ['--bootstrap', b]), ...(options.extraArgs ?? [])]
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
+  // stdin stays open as a lifeline: if this process dies (a test runner's timeout kills it), the
+  // pipe closes and the daemon stops itself instead of lingering as an orphan
+  const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HYPERMESH_STOP_WITH_PARENT: '1', ...options.env } })
   let stderr = ''
   proc.stderr!.on('data', (d) => { stderr += d })
   const exited = new Promise<number | null>(resolve => proc.on('exit', (code) => resolve(code)))
   const lines = createInterface({ input: proc.stdout! })
   const ready = await new Promise<any>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon did not start in time; stderr:\n${stderr}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`daemon did not start in time; stderr:\n${stderr}`)), DAEMON_START_TIMEOUT_MS)
     lines.once('line', (line) => { clearTimeout(timer); try { resolve(JSON.parse(line)) } catch (err) { reject(err) } })
     exited.then((code) => { clearTimeout(timer); reject(new Error(`daemon exited with ${code}; stderr:\n${stderr}`)) }).catch(() => {})
   })
@@ -104,7 +113,7 @@ export async function spawnDaemon (options: { dataDir?: string, bootstrap?: stri
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
-export async function waitFor<T> (check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000, intervalMs = 200): Promise<T> {
+export async function waitFor<T> (check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = WAIT_TIMEOUT_MS, intervalMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let lastError: unknown
   while (Date.now() < deadline) {

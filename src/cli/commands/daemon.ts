@@ -43,8 +43,16 @@ export const run: CommandRun = async (ctx, _args, opts) => {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  // started by a supervisor that holds our stdin (the local mesh, the tests): its exit ends us
+  if (process.env.HYPERMESH_STOP_WITH_PARENT === '1') {
+    process.stdin.on('end', () => { onSignal('parent exit') })
+    process.stdin.on('error', () => { onSignal('parent exit') })
+    process.stdin.resume()
+  }
   await daemon.stopped
   process.off('SIGINT', onSignal)
   process.off('SIGTERM', onSignal)
+  // an open stdin would keep the stopped process alive
+  if (process.env.HYPERMESH_STOP_WITH_PARENT === '1') process.stdin.destroy()
   ctx.out.info('stopped')
 }
