@@ -37,10 +37,11 @@ export class InvalidPackageNameError extends HyperMeshError {
   }
 }
 
-/** No record for the name could be found (or none that verifies). */
+/** No record for the name could be found, or none that verifies (`cause` says why the first was refused). */
 export class PackageNotFoundError extends HyperMeshError {
   constructor (name: string, options: { cause?: unknown } = {}) {
-    super(`package ${name} not found in the registry`, { cause: options.cause, hint: 'check the name with `hypermesh search`, and that the publisher is online' })
+    const why = options.cause instanceof Error ? ` (the records found were refused: ${options.cause.name}: ${options.cause.message})` : ''
+    super(`package ${name} not found in the registry${why}`, { cause: options.cause, hint: 'check the name with `hypermesh search`, and that the publisher is online' })
   }
 }
 

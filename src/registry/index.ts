@@ -57,6 +57,8 @@ export { METADATA_FILE, readMetadata } from './metadata.ts'
 export { judgeRecords, summarize } from './judge.ts'
 export type { PackageInfo, JudgeContext, RecordSightings } from './judge.ts'
 export { checkManifest } from './check-manifest.ts'
+export { lookupRecord, RESOLVE_QUORUM } from './lookup.ts'
+export type { LookupContext } from './lookup.ts'
 export type { PublishProgress, SearchProgress, FetchProgress } from './progress.ts'
 
 /**

@@ -3,7 +3,7 @@ import { logger } from '@libp2p/logger'
 import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
-import { dhtGet, dhtPut } from '../node/index.ts'
+import { dhtPut } from '../node/index.ts'
 import { pack, unpack } from '../package/index.ts'
 import type { CID } from '../package/index.ts'
 import type { Manifest, PackMeta } from '../package/index.ts'
@@ -24,6 +24,7 @@ import { newestMatching } from './filter.ts'
 import { judgeRecords, summarize } from './judge.ts'
 import type { JudgeContext, PackageInfo } from './judge.ts'
 import { readMetadata } from './metadata.ts'
+import { lookupRecord } from './lookup.ts'
 import type { SearchFilter } from './filter.ts'
 import type { SequenceMarks } from './marks.ts'
 import type { FetchProgress, PublishProgress, SearchProgress } from './progress.ts'
@@ -348,17 +349,9 @@ export class Registry {
   }
 
   private async lookup (name: string, options: OperationOptions): Promise<VerifiedRecord> {
-    const key = recordKey(name)
-    let bytes: Uint8Array
-    try {
-      bytes = await dhtGet(this.init.libp2p.services.dht, key, { signal: options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS) })
-    } catch (err: any) {
-      if (err.name === 'DhtValueNotFoundError') throw new PackageNotFoundError(name, { cause: err })
-      throw err
-    }
-    const record = verifyRecord(bytes, { trustStore: this.init.trustStore, at: this.now(), name })
-    this.init.marks.check(name, record.body.sequence)
-    return record
+    return lookupRecord(name, {
+      dht: this.init.libp2p.services.dht, datastore: this.init.datastore, trustStore: this.init.trustStore, marks: this.init.marks, now: this.now()
+    }, options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS))
   }
 
   private judgeContext (): JudgeContext {
