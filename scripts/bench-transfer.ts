@@ -6,7 +6,9 @@
  *
  * Rows: bare-{tcp,quic}[-fix], stoq1-{tcp,quic}[-fix], stoq3-{tcp,quic}[-fix], helia-tcp, http.
  * "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends; QUIC has no Noise.
- * Prints a table on stderr and one JSON document on stdout.
+ * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS:
+ * `NODE_OPTIONS=--max-semi-space-size=2` lowered the getter's peak RSS (1 GiB: 228 → 209 MiB)
+ * at the same speed, since short-lived chunk buffers are then collected sooner.
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
