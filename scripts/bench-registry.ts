@@ -4,7 +4,9 @@
  * verified by every node that stores or returns it), for 100, 250 and 500 nodes. For each size:
  * signed records are put from random nodes, then looked up from random other nodes.
  *
- * Reported per size: put latency and peers that stored the record; lookup hops (the query-tree
+ * Reported per size: put latency and peers that stored the record; publish → resolvable (the put,
+ * then a random other node's lookup until its first valid record, as `Registry.resolve` stops
+ * early); lookup hops (the query-tree
  * depth of the peer whose record was selected: peers from the node's own routing table are hop 1,
  * peers they named are hop 2, ...); time to the first valid record; full `get` latency (until the
  * query ends, which is what `Registry.resolve` waits for); and the target hops ≤ log2(n) + 2.
@@ -183,13 +185,18 @@ for (const n of sizes) {
   const names: string[] = []
   const putMs: number[] = []
   const storedBy: number[] = []
+  const resolvableMs: number[] = []
   for (let r = 0; r < RECORDS; r++) {
     const name = `bench.pkg-${n}-${r}`
     const value = record(name)
     const start = performance.now()
-    storedBy.push(await put(pick(nodes), recordKey(name), value))
+    const publisher = pick(nodes)
+    storedBy.push(await put(publisher, recordKey(name), value))
     putMs.push(performance.now() - start)
     names.push(name)
+    // publish → resolvable: the put, then a random other node's lookup until its first valid record
+    const seen = await lookup(pick(nodes, publisher), recordKey(name)).catch(() => undefined)
+    if (seen !== undefined && !Number.isNaN(seen.firstMs)) resolvableMs.push(putMs[putMs.length - 1] + seen.firstMs)
   }
   const hops: number[] = []
   const depth: number[] = []
@@ -214,6 +221,7 @@ for (const n of sizes) {
     joinTimeouts: joinFailures,
     routingTable: { p50: pct(tables, 50), min: Math.min(...tables) },
     put: { p50Ms: round(pct(putMs, 50)), p95Ms: round(pct(putMs, 95)), storedByP50: pct(storedBy, 50) },
+    publishToResolvable: { p50Ms: round(pct(resolvableMs, 50)), p95Ms: round(pct(resolvableMs, 95)) },
     lookups: LOOKUPS,
     failed,
     hops: { p50: pct(hops, 50), p95: pct(hops, 95), max: Math.max(...hops), mean: round(hops.reduce((a, b) => a + b, 0) / hops.length) },
@@ -224,7 +232,7 @@ for (const n of sizes) {
     meetsTarget: pct(hops, 95) <= target && failed === 0
   }
   results.push(row)
-  process.stderr.write(`${n} nodes (setup ${row.setupS} s, routing table p50 ${row.routingTable.p50}): put p50 ${row.put.p50Ms} ms p95 ${row.put.p95Ms} ms (stored by ${row.put.storedByP50}); ` +
+  process.stderr.write(`${n} nodes (setup ${row.setupS} s, routing table p50 ${row.routingTable.p50}): put p50 ${row.put.p50Ms} ms p95 ${row.put.p95Ms} ms (stored by ${row.put.storedByP50}); publish→resolvable p50 ${row.publishToResolvable.p50Ms} ms p95 ${row.publishToResolvable.p95Ms} ms; ` +
     `lookup hops p50 ${row.hops.p50} p95 ${row.hops.p95} max ${row.hops.max} (target ≤ ${row.targetHops}), first value p50 ${row.firstValue.p50Ms} ms p95 ${row.firstValue.p95Ms} ms, ` +
     `full get p50 ${row.getTotal.p50Ms} ms p95 ${row.getTotal.p95Ms} ms, ${failed} failed\n`)
   await inBatches(nodes, async node => { await node.stop() })
