@@ -14,6 +14,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p } from 'libp2p'
+import { fastNoiseCrypto } from '../transfer/index.ts'
 import type { Config } from './config.ts'
 import { selectTestRecord, TEST_NAMESPACE, validateTestRecord } from './dht-test-records.ts'
 
@@ -53,7 +54,9 @@ export async function buildLibp2p<S extends ServiceMap = ServiceMap> (options: C
     datastore: options.datastore,
     addresses: { listen: config.listen, announce: config.announce },
     transports: [tcp(), quic()],
-    connectionEncrypters: [noise()],
+    // Node 24's crypto makes a new cipher key object per message in the stock Noise crypto;
+    // reusing them is wire-identical (test/transfer noise interop) and cheaper per byte
+    connectionEncrypters: [noise({ crypto: fastNoiseCrypto })],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: config.connections.max, dialTimeout: config.connections.dialTimeoutMs },
     services: {
