@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { resolve } from 'node:path'
-import { readPackageDir } from '../../extension-manager/index.ts'
+import { ExtensionNotFoundError, readPackageDir } from '../../extension-manager/index.ts'
 import type { ExtensionManager } from '../../extension-manager/index.ts'
 import { BadRequestError } from '../errors.ts'
 import { installFromRegistry, makeInstallProof } from '../install.ts'
@@ -21,7 +21,7 @@ export function extensionRoutes (app: FastifyInstance, deps: InstallDeps & { ext
 
   app.get(`${base}/:id`, async (request) => {
     const info = extensions.getExtension(id(request))
-    if (info == null) throw new BadRequestError(`no extension ${id(request)}`, { code: 'EXTENSION_NOT_FOUND', hint: 'see `hypermesh ext list`' })
+    if (info == null) throw new ExtensionNotFoundError(id(request))
     return info
   })
 
