@@ -4,8 +4,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
 import { dhtPut } from '../node/index.ts'
-import { pack, unpack } from '../package/index.ts'
-import type { CID } from '../package/index.ts'
+import { CID, decodeManifestBytes, pack, unpack } from '../package/index.ts'
 import type { Manifest, PackMeta } from '../package/index.ts'
 import type { ChunkStore } from '../store/index.ts'
 import { NoProvidersError } from '../transfer/index.ts'
@@ -252,17 +251,29 @@ export class Registry {
     const { name, range } = parsePackageSpec(spec)
     const { record, version } = await this.resolve(name, range, { signal: options.signal })
     options.onProgress?.(new CustomProgressEvent('registry:fetch:resolved', { name, version: version.version, manifest: version.manifest, publisher: record.publisher.fingerprint }))
-    const providers = await this.findPeers(contentKey(version.manifest), MAX_FETCH_PROVIDERS, options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS))
-    if (providers.length === 0) throw new NoProvidersError(version.manifest)
-    const fetched = await this.init.transfer.fetch(version.manifest, {
-      providers: providers.map(p => p.toString()), signal: options.signal, onProgress: options.onProgress, maxSize: version.size
-    })
-    const manifest = fetched.manifest as Manifest
+    const manifest = await this.storedManifest(version) ?? await this.fetchManifest(version, options)
     checkManifest(manifest, record, version)
     options.onProgress?.(new CustomProgressEvent('registry:fetch:verified', { manifest: version.manifest, root: version.root, size: version.size }))
     const out = await unpack(manifest, this.init.store, outDir, { signal: options.signal, onProgress: options.onProgress })
     options.onProgress?.(new CustomProgressEvent('registry:fetch:unpacked', out))
     return { name, version: version.version, manifest: version.manifest, ...out }
+  }
+
+  /** The version's manifest when this node already holds it and all of its content (e.g. its publisher). */
+  private async storedManifest (version: RecordVersion): Promise<Manifest | undefined> {
+    const cid = CID.parse(version.manifest)
+    if (!(await this.init.store.has(cid)) || (await this.init.store.rootState(CID.parse(version.root)))?.complete !== true) return undefined
+    return decodeManifestBytes(await this.init.store.get(cid))
+  }
+
+  /** Fetches the manifest and content over STOQ from the providers of the manifest's content key. */
+  private async fetchManifest (version: RecordVersion, options: OperationOptions<FetchProgress>): Promise<Manifest> {
+    const providers = await this.findPeers(contentKey(version.manifest), MAX_FETCH_PROVIDERS, options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS))
+    if (providers.length === 0) throw new NoProvidersError(version.manifest)
+    const fetched = await this.init.transfer.fetch(version.manifest, {
+      providers: providers.map(p => p.toString()), signal: options.signal, onProgress: options.onProgress, maxSize: version.size
+    })
+    return fetched.manifest as Manifest
   }
 
   /** This node's own records (those it publishes and republishes), verified now. */

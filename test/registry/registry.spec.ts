@@ -75,6 +75,10 @@ describe('registry over a 4-node TCP mesh on 127.0.0.1', () => {
     const fetched = await d.registry.fetch('acme.tool@^1.0.0', out)
     assert.equal(fetched.version, '1.0.0')
     assert.deepEqual(await tree(out), await tree(src))
+    // the publisher holds the content itself and unpacks it without asking anyone
+    const own = join(work, 'own-v1')
+    await a.registry.fetch('acme.tool', own)
+    assert.deepEqual(await tree(own), await tree(src))
   })
 
   it('a new version raises the sequence and every node resolves it', async () => {
