@@ -13,6 +13,8 @@ export class BlockFiles {
   readonly blocksDir: string
   readonly tmpDir: string
   private readonly sync: boolean
+  /** Shard directories known to exist, so a write makes its shard once instead of failing a rename first. */
+  private readonly shards = new Set<string>()
 
   constructor (dir: string, sync: boolean) {
     this.blocksDir = join(dir, 'blocks')
@@ -63,11 +65,17 @@ export class BlockFiles {
     } finally {
       await fh.close()
     }
+    const shard = cid.toString().slice(-2)
+    if (!this.shards.has(shard)) {
+      await mkdir(join(this.blocksDir, shard), { recursive: true })
+      this.shards.add(shard)
+    }
     try {
       await rename(tmp, target)
     } catch (err: any) {
+      // the shard was removed behind our back: make it again
       if (err.code !== 'ENOENT') throw err
-      await mkdir(join(this.blocksDir, cid.toString().slice(-2)), { recursive: true })
+      await mkdir(join(this.blocksDir, shard), { recursive: true })
       await rename(tmp, target)
     }
   }

@@ -36,6 +36,9 @@ export class FsChunkStore implements ChunkStore {
   private readonly have
   private readonly pinsDb
   private used = 0
+  /** Index keys of stored chunks waiting for the next group commit (markHave). */
+  private haveQueue: string[] = []
+  private haveFlush: Promise<void> | undefined
   private closed = false
 
   constructor (init: StoreInit) {
@@ -120,7 +123,25 @@ export class FsChunkStore implements ChunkStore {
 
   async putChunk (root: CID, index: number, cid: CID, bytes: Uint8Array | Uint8Array[]): Promise<void> {
     await this.put(cid, bytes)
-    await this.have.put(haveKey(root, index), 1)
+    await this.markHave(haveKey(root, index))
+  }
+
+  /**
+   * Records a stored chunk in the index. Chunks whose files finish together share one LevelDB
+   * batch (group commit): a fetch stores many chunks at once, and one write per chunk cost more
+   * than the batch. Each caller still resolves only once its own key is written.
+   */
+  private async markHave (key: string): Promise<void> {
+    this.haveQueue.push(key)
+    this.haveFlush ??= Promise.resolve().then(async () => {
+      const keys = this.haveQueue
+      this.haveQueue = []
+      this.haveFlush = undefined
+      const batch = this.have.batch()
+      for (const k of keys) batch.put(k, 1)
+      await batch.write()
+    })
+    await this.haveFlush
   }
 
   async rootState (root: CID): Promise<RootState | undefined> {

@@ -44,7 +44,7 @@ export interface ChunkStore {
   /** Stores a root object block (checked) and records the root as partial (complete if empty). */
   putRoot: (root: CID, bytes: Uint8Array) => Promise<RootObject>
   getRoot: (root: CID) => Promise<RootObject>
-  /** Stores chunk `index` of `root` and records it as present. */
+  /** Stores chunk `index` of `root` (verified first, like put: BlockHashMismatchError writes nothing) and records it as present. */
   putChunk: (root: CID, index: number, cid: CID, bytes: Uint8Array | Uint8Array[]) => Promise<void>
   rootState: (root: CID) => Promise<RootState | undefined>
   presentChunks: (root: CID) => Promise<Set<number>>

@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import type { ChunkStore } from '../store/index.ts'
-import { byteLength, chunkCidAt, chunkCount, chunkLength, verifyBytes } from '../package/index.ts'
+import { byteLength, chunkCidAt, chunkCount, chunkLength } from '../package/index.ts'
 import type { CID, RootObject } from '../package/index.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import { BadBlockError, ERROR_CODES, FetchIncompleteError, StoqRemoteError } from './errors.ts'
@@ -42,8 +42,9 @@ interface PeerState {
  * The chunk scheduler for one root: every session keeps `window` requests in flight, chunks
  * go to whichever session asks next (so faster peers take more), and once nothing is left
  * unrequested, idle sessions duplicate the slowest outstanding chunks (endgame). A chunk is
- * verified against its CID before it is written; a peer that sends a bad chunk is dropped and
- * its chunks go back in the queue; a peer that lacks a chunk is not asked for it again.
+ * verified against its CID before it is written (the store's putChunk refuses a mismatch before
+ * writing); a peer that sends a bad chunk is dropped and its chunks go back in the queue; a peer
+ * that lacks a chunk is not asked for it again.
  */
 export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject, missing: number[], sessions: Session[], options: SwarmOptions): Promise<SwarmResult> {
   const total = chunkCount(obj.size, obj.chunkSize)
@@ -124,21 +125,25 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       if (done.has(i) || writing.has(i)) return
       const cid = chunkCidAt(obj, i)
       const length = byteLength(data)
-      if (length !== chunkLength(obj, i) || !verifyBytes(cid, data)) {
+      const bad = (): void => {
         options.onBadPeer(st.session.peer)
         requeue(i)
         drop(st, new BadBlockError(st.session.peer, cid.toString()))
-        return
       }
+      if (length !== chunkLength(obj, i)) { bad(); return }
       writing.add(i)
+      let failure: any
       try {
+        // putChunk hashes the bytes and refuses them before writing anything if they do not
+        // match: one verification per chunk, at the store, instead of one here and one there
         await store.putChunk(root, i, cid, data)
       } catch (err: any) {
-        finish(err)
-        return
+        failure = err
       } finally {
         writing.delete(i)
       }
+      if (failure?.name === 'BlockHashMismatchError') { bad(); return }
+      if (failure !== undefined) { finish(failure); return }
       done.add(i)
       received += length
       fetchedBytes += length

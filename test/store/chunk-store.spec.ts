@@ -112,6 +112,26 @@ describe('chunk store', () => {
     await rm(dir, { recursive: true })
   })
 
+  it('records chunks stored concurrently (one index batch) before each putChunk resolves, and refuses a bad one', async () => {
+    const dir = await tmp()
+    let store = await createStore({ dir })
+    const chunks = Array.from({ length: 9 }, (_, i) => bytes(MIN_CHUNK_SIZE, i + 10))
+    const hashes = new Uint8Array(32 * chunks.length)
+    chunks.forEach((c, i) => hashes.set(blake3Hash(c), i * 32))
+    const obj = { size: chunks.length * MIN_CHUNK_SIZE, chunkSize: MIN_CHUNK_SIZE, hashes }
+    const rootBytes = encodeRootObject(obj)
+    const root = rootCidOf(rootBytes)
+    await store.putRoot(root, rootBytes)
+    await assert.rejects(store.putChunk(root, 8, chunkCidAt(obj, 8), chunks[7]), { name: 'BlockHashMismatchError' })
+    await Promise.all(chunks.slice(0, 8).map(async (c, i) => { await store.putChunk(root, i, chunkCidAt(obj, i), c) }))
+    await store.close()
+    store = await createStore({ dir })
+    assert.deepEqual([...await store.presentChunks(root)].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7])
+    assert.equal(await store.has(chunkCidAt(obj, 8)), false)
+    assert.equal(store.usage().used, 8 * MIN_CHUNK_SIZE + rootBytes.length)
+    await store.close()
+  })
+
   it('refuses use after close', async () => {
     const store = await createStore({ dir: await tmp() })
     await store.close()
