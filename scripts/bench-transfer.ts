@@ -53,7 +53,8 @@ const { values: args } = parseArgs({
   }
 })
 
-interface Sample { ms: number, cpuMs: number, maxRss: number }
+/** One client run; senderCpuMs and sentBytes (duplicates included) are known for STOQ rows (all providers together). */
+interface Sample { ms: number, cpuMs: number, maxRss: number, senderCpuMs?: number, sentBytes?: number }
 
 // ---------- child roles ----------
 
@@ -241,7 +242,7 @@ async function main (): Promise<void> {
     return ps.slice(0, count)
   }
 
-  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, maxRssMiB: number }> = []
+  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, senderCpuMs?: number, maxRssMiB: number }> = []
   for (const row of rows) {
     const fix = row.endsWith('-fix')
     const transport = row.includes('quic') ? 'quic' : 'tcp'
@@ -259,19 +260,24 @@ async function main (): Promise<void> {
         const providers = await providersFor(fix, row.startsWith('stoq3') ? 3 : 1)
         const getter = await spawnPeer({ dir: join(work, `getter-${row}-${r}`), noiseFix: fix })
         const before = await getter.call('stats')
+        const providerCpu = async (): Promise<number> => (await Promise.all(providers.map(async p => await p.call('stats')))).reduce((sum, st) => sum + st.cpu.user + st.cpu.system, 0) / 1000
+        const providerBefore = await providerCpu()
+        const servedBefore = (await Promise.all(providers.map(async p => (await p.call('stats')).bytesServed))).reduce((a, b) => a + b, 0)
         const res = await getter.call('fetch', { cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
         const after = await getter.call('stats')
+        const served = (await Promise.all(providers.map(async p => (await p.call('stats')).bytesServed))).reduce((a, b) => a + b, 0) - servedBefore
         if (res.size !== size || res.fetchedBytes !== size) throw new Error(`${row}: fetched ${res.fetchedBytes} of ${size}`)
-        samples.push({ ms: res.durationMs, cpuMs: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000, maxRss: after.maxRss })
+        samples.push({ ms: res.durationMs, cpuMs: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000, maxRss: after.maxRss, senderCpuMs: await providerCpu() - providerBefore, sentBytes: served })
         await getter.exit()
         await rm(join(work, `getter-${row}-${r}`), { recursive: true, force: true })
       }
     }
     await server?.end()
     const mbps = size / 1e6 / (median(samples.map(s => s.ms)) / 1000)
-    const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), maxRssMiB: Math.round(Math.max(...samples.map(s => s.maxRss)) / MiB) }
+    const senderCpu = samples.every(s => s.senderCpuMs !== undefined) ? Math.round(median(samples.map(s => s.senderCpuMs ?? 0))) : undefined
+    const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), senderCpuMs: senderCpu, maxRssMiB: Math.round(Math.max(...samples.map(s => s.maxRss)) / MiB) }
     results.push(result)
-    log(`  ${row.padEnd(14)} ${String(result.mbps).padStart(5)} MB/s  receiver CPU ${String(result.cpuMs).padStart(6)} ms  peak RSS ${String(result.maxRssMiB).padStart(4)} MiB  (runs: ${samples.map(s => Math.round(s.ms)).join(', ')} ms)`)
+    log(`  ${row.padEnd(14)} ${String(result.mbps).padStart(5)} MB/s  receiver CPU ${String(result.cpuMs).padStart(6)} ms  sender CPU ${String(result.senderCpuMs ?? '-').padStart(6)} ms  peak RSS ${String(result.maxRssMiB).padStart(4)} MiB${samples[0].sentBytes !== undefined ? `  sent ${samples.map(s => ((s.sentBytes ?? 0) / size).toFixed(2)).join('/')}× size` : ''}  (runs: ${samples.map(s => Math.round(s.ms)).join(', ')} ms)`)
   }
   for (const ps of stoqProviders.values()) await Promise.all(ps.map(async p => { await p.exit() }))
   await rm(work, { recursive: true, force: true })
