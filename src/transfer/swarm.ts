@@ -41,8 +41,8 @@ interface PeerState {
 /**
  * The chunk scheduler for one root: every session keeps `window` requests in flight, chunks
  * go to whichever session asks next (so faster peers take more), and once nothing is left
- * unrequested, idle sessions duplicate the slowest outstanding chunks (endgame). A chunk is
- * verified against its CID before it is written (the store's putChunk refuses a mismatch before
+ * unrequested, a session with nothing in flight duplicates the oldest outstanding chunk
+ * (endgame). A chunk is verified against its CID before it is written (the store's putChunk refuses a mismatch before
  * writing); a peer that sends a bad chunk is dropped and its chunks go back in the queue; a peer
  * that lacks a chunk is not asked for it again.
  */
@@ -81,6 +81,9 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
         queued.delete(i)
         if (!done.has(i) && !writing.has(i)) return i
       }
+      // endgame: only a provider with nothing left in flight duplicates a chunk, one at a time,
+      // so a fetch's tail re-asks for a few chunks instead of every provider's whole window
+      if (st.session.inFlight > 0) return undefined
       let best: number | undefined
       let bestCount = ENDGAME_MAX_REQUESTS
       for (const [i, n] of inflight) {

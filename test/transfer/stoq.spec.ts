@@ -78,6 +78,24 @@ describe('stoq between two in-process nodes', () => {
     assert.deepEqual(seen, [b.node.peerId.toString()])
   })
 
+  it('uses three providers and duplicates at most one chunk per idle provider at the end (endgame)', async () => {
+    const providers = [await createStoqNode(), await createStoqNode(), await createStoqNode()]
+    const getter = await createStoqNode()
+    nodes.push(...providers, getter)
+    const { path, data } = await fileOf(40 * CHUNK)
+    let packed: Awaited<ReturnType<typeof pack>> | undefined
+    for (const p of providers) packed = await pack(path, p.store, { chunkSize: CHUNK })
+    const r = await getter.stoq.fetch(packed!.manifestCid, { providers: providers.map(p => p.addr('tcp')) })
+    assert.equal(r.fetchedChunks, 40)
+    assert.equal(Object.keys(r.peers).length, 3)
+    const served = providers.reduce((n, p) => n + p.stoq.provider.served, 0)
+    // 40 chunks + manifest + root object, and at most one endgame duplicate per provider
+    assert.ok(served <= 42 + providers.length, `served ${served} blocks`)
+    const out = join(getter.dir, 'out')
+    await unpack(r.manifest!, getter.store, out)
+    assert.deepEqual(await readFile(join(out, `f${data.length}.bin`)), data)
+  })
+
   it('drops a stalling provider and completes from another', async () => {
     // the admission hook delays every chunk request on the slow node past the getter's stall timeout
     const slow = await createStoqNode({ init: { admit: req => req.cid.startsWith('bafk') ? 1500 : true } })
