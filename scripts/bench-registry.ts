@@ -186,12 +186,19 @@ for (const n of sizes) {
   const putMs: number[] = []
   const storedBy: number[] = []
   const resolvableMs: number[] = []
+  let putFailures = 0
   for (let r = 0; r < RECORDS; r++) {
     const name = `bench.pkg-${n}-${r}`
     const value = record(name)
     const start = performance.now()
     const publisher = pick(nodes)
-    storedBy.push(await put(publisher, recordKey(name), value))
+    try {
+      storedBy.push(await put(publisher, recordKey(name), value))
+    } catch {
+      // a put whose query outlived its timeout: counted, and its record may still be found
+      putFailures++
+      continue
+    }
     putMs.push(performance.now() - start)
     names.push(name)
     // publish → resolvable: the put, then a random other node's lookup until its first valid record
@@ -220,7 +227,7 @@ for (const n of sizes) {
     setupS: round(setupMs / 1000),
     joinTimeouts: joinFailures,
     routingTable: { p50: pct(tables, 50), min: Math.min(...tables) },
-    put: { p50Ms: round(pct(putMs, 50)), p95Ms: round(pct(putMs, 95)), storedByP50: pct(storedBy, 50) },
+    put: { p50Ms: round(pct(putMs, 50)), p95Ms: round(pct(putMs, 95)), storedByP50: pct(storedBy, 50), failed: putFailures },
     publishToResolvable: { p50Ms: round(pct(resolvableMs, 50)), p95Ms: round(pct(resolvableMs, 95)) },
     lookups: LOOKUPS,
     failed,
@@ -229,7 +236,7 @@ for (const n of sizes) {
     firstValue: { p50Ms: round(pct(firstMs, 50)), p95Ms: round(pct(firstMs, 95)) },
     getTotal: { p50Ms: round(pct(totalMs, 50)), p95Ms: round(pct(totalMs, 95)) },
     targetHops: round(target),
-    meetsTarget: pct(hops, 95) <= target && failed === 0
+    meetsTarget: pct(hops, 95) <= target && failed === 0 && putFailures === 0
   }
   results.push(row)
   process.stderr.write(`${n} nodes (setup ${row.setupS} s, routing table p50 ${row.routingTable.p50}): put p50 ${row.put.p50Ms} ms p95 ${row.put.p95Ms} ms (stored by ${row.put.storedByP50}); publish→resolvable p50 ${row.publishToResolvable.p50Ms} ms p95 ${row.publishToResolvable.p95Ms} ms; ` +
