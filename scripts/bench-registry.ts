@@ -64,6 +64,7 @@ function pct (xs: number[], p: number): number {
 }
 const round = (x: number): number => Math.round(x * 10) / 10
 function pick<T> (xs: T[], not?: T): T {
+  if (xs.length === 0 || (xs.length === 1 && xs[0] === not)) throw new Error('nothing to pick')
   for (;;) {
     const x = xs[Math.floor(Math.random() * xs.length)]
     if (x !== not) return x
@@ -210,7 +211,7 @@ for (const n of sizes) {
   const firstMs: number[] = []
   const totalMs: number[] = []
   let failed = 0
-  for (let l = 0; l < LOOKUPS; l++) {
+  for (let l = 0; l < (names.length > 0 ? LOOKUPS : 0); l++) {
     try {
       const r = await lookup(pick(nodes), recordKey(pick(names)))
       hops.push(r.hops)
