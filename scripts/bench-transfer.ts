@@ -8,7 +8,11 @@
  * "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends; QUIC has no Noise.
  * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS:
  * `NODE_OPTIONS=--max-semi-space-size=2` lowered the getter's peak RSS (1 GiB: 228 → 209 MiB)
- * at the same speed, since short-lived chunk buffers are then collected sooner.
+ * at the same speed, since short-lived chunk buffers are then collected sooner; `=1` gave 212
+ * against 221–230 MiB without it in later runs. The flag cannot be set from library code at run
+ * time (v8.setFlagsFromString has no effect on the young generation then). An idle peer process
+ * is ~134 MiB (57 MiB of it the mapped node binary and native modules), a STOQ window of
+ * 4 instead of 8 chunks did not lower the 1 GiB peak (221 MiB).
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
