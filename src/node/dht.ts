@@ -31,12 +31,16 @@ export type DhtProgressEvents =
 export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, options: OperationOptions<DhtProgressEvents> & { allowZeroPeers?: boolean } = {}): Promise<PutResult> {
   const accepted = new Set<string>()
   const rejected = new Map<string, string>()
+  // the put first looks up the closest peers (its errors, a failed ping say, are no refusal),
+  // then sends PUT_VALUE to each FINAL_PEER: only errors from a put target count against it
+  const targets = new Set<string>()
   for await (const event of dht.put(key, value, { signal: options.signal })) {
-    if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
+    if (event.name === 'FINAL_PEER') {
+      targets.add(event.peer.id.toString())
+    } else if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
       accepted.add(event.from.toString())
-    } else if (event.name === 'QUERY_ERROR') {
-      const peer = event.from.toString()
-      rejected.set(peer, event.error?.message ?? 'unknown error')
+    } else if (event.name === 'QUERY_ERROR' && targets.has(event.from.toString())) {
+      rejected.set(event.from.toString(), event.error?.message ?? 'unknown error')
     }
   }
   // a peer that answered but then had an error logged (value not stored as sent) did not accept
