@@ -403,6 +403,14 @@ export const COMMANDS: CommandSpec[] = [
     load: async () => import('./commands/ext-call.ts')
   },
   {
+    name: 'swarm-key',
+    summary: 'make or install the pre-shared key of a private network (TCP only; QUIC is switched off in private mode)',
+    args: ['<action>', '[file]'],
+    options: [{ flags: '--out <file>', description: 'where `generate` writes the key (default: the data dir\'s swarm.key)' }],
+    examples: ['hypermesh swarm-key generate --out ./swarm.key', 'hypermesh --data-dir ./node2 swarm-key install ./swarm.key'],
+    load: async () => import('./commands/swarm-key.ts')
+  },
+  {
     name: 'shutdown',
     summary: 'stop the running daemon gracefully',
     daemon: true,

@@ -108,3 +108,17 @@ export async function ensurePrivateDir (dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
   await chmod(dir, PRIVATE_DIR_MODE)
 }
+
+/** The data dir's swarm key, or undefined when the node is not in a private network. */
+export async function readSwarmKey (dir: string): Promise<Uint8Array | undefined> {
+  try {
+    const bytes = await readFile(dataDirPaths(dir).swarmKey)
+    if (!bytes.toString('utf8').startsWith('/key/swarm/psk/1.0.0/')) {
+      throw new DataDirCorruptError(`${dataDirPaths(dir).swarmKey} is not a swarm key`, { hint: 'make one with `hypermesh swarm-key generate`' })
+    }
+    return bytes
+  } catch (err: any) {
+    if (err.code === 'ENOENT') return undefined
+    throw err
+  }
+}

@@ -31,6 +31,8 @@ export function dataDirPaths (dir: string) {
     /** Written by a running daemon: where its control API listens. Removed on clean shutdown. */
     apiFile: join(dir, 'api.json'),
     datastore: join(dir, 'datastore'),
+    /** The private network's pre-shared key (kubo's name and format); present = private mode. */
+    swarmKey: join(dir, 'swarm.key'),
     store: join(dir, 'store'),
     trust: join(dir, 'trust'),
     extensions: join(dir, 'extensions')

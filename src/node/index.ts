@@ -6,7 +6,7 @@
 export * from './defaults.ts'
 export { ConfigSchema, InvalidConfigError, resolveConfig, defaultConfig, configFromEnv } from './config.ts'
 export type { Config, ConfigLayer, ConfigLayers } from './config.ts'
-export { initDataDir, loadIdentity, openDatastore, ensurePrivateDir, DataDirInUseError, DataDirExistsError } from './data-dir.ts'
+export { initDataDir, loadIdentity, openDatastore, readSwarmKey, ensurePrivateDir, DataDirInUseError, DataDirExistsError } from './data-dir.ts'
 export type { InitOptions, InitResult } from './data-dir.ts'
 export {
   defaultDataDir, dataDirPaths, readApiToken, readConfigFile, writeApiFile, readApiFile, removeApiFile, writeFileAtomic,

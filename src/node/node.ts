@@ -5,7 +5,7 @@ import type { LevelDatastore } from 'datastore-level'
 import type { Config } from './config.ts'
 import { buildLibp2p, joinMesh } from './create-node.ts'
 import type { HyperMeshLibp2p } from './create-node.ts'
-import { loadIdentity, openDatastore } from './data-dir.ts'
+import { loadIdentity, openDatastore, readSwarmKey } from './data-dir.ts'
 import { dhtGet, dhtGetLocal, dhtPut } from './dht.ts'
 import type { PutResult, DhtProgressEvents } from './dht.ts'
 import { apiRecordKey, InvalidDhtKeyError } from './dht-test-records.ts'
@@ -54,13 +54,14 @@ export async function createNode<S extends ServiceMap = ServiceMap> (config: Con
   let closeServices: (() => Promise<void>) | undefined
   try {
     const privateKey = await loadIdentity(config.dataDir)
+    const swarmKey = await readSwarmKey(config.dataDir)
     let services = init.services as ServiceFactories<S> | undefined
     if (typeof init.services === 'function') {
       const prepared = await init.services({ datastore, privateKey })
       services = prepared.services
       closeServices = prepared.close
     }
-    libp2p = await buildLibp2p<S>({ config, privateKey, datastore, validators: init.validators, selectors: init.selectors, services })
+    libp2p = await buildLibp2p<S>({ config, privateKey, datastore, swarmKey, validators: init.validators, selectors: init.selectors, services })
   } catch (err) {
     await closeServices?.().catch(() => {})
     await datastore.close()
