@@ -32,11 +32,11 @@ export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, o
   const accepted = new Set<string>()
   const rejected = new Map<string, string>()
   // the put first looks up the closest peers (its errors, a failed ping say, are no refusal),
-  // then sends PUT_VALUE to each FINAL_PEER: only errors from a put target count against it
+  // then sends PUT_VALUE to each of them: only errors from a peer sent the record count
   const targets = new Set<string>()
   for await (const event of dht.put(key, value, { signal: options.signal })) {
-    if (event.name === 'FINAL_PEER') {
-      targets.add(event.peer.id.toString())
+    if (event.name === 'SEND_QUERY' && event.messageName === 'PUT_VALUE') {
+      targets.add(event.to.toString())
     } else if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
       accepted.add(event.from.toString())
     } else if (event.name === 'QUERY_ERROR' && targets.has(event.from.toString())) {
