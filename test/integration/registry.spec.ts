@@ -99,12 +99,14 @@ describe('integration: the registry across a five-daemon mesh', () => {
     assert.equal(published.version, '1.0.0')
     firstRecord = Buffer.from((await a.request('GET', `/api/v1/dht/get?key=${encodeURIComponent('/hmpkg/hello')}&local=true`)).body.valueBase64, 'base64')
 
-    const byType = await cli(e, 'search', '--type', 'Library')
-    assert.ok(byType.results.some((r: any) => r.name === 'hello' && r.verified !== false), JSON.stringify(byType))
-    const byCategory = await cli(e, 'search', '--category', 'AssetLibrary')
-    assert.ok(byCategory.results.some((r: any) => r.name === 'hello'))
-    const byText = await cli(e, 'search', 'hello')
-    assert.ok(byText.results.some((r: any) => r.name === 'hello'))
+    // provider records spread through the DHT: a search may need a moment to see a new package
+    const finds = async (...args: string[]): Promise<boolean> => waitFor(async () => {
+      const r = await cli(e, 'search', ...args)
+      return r.results.some((x: any) => x.name === 'hello' && x.verified !== false)
+    }, `search ${args.join(' ')} to find hello`, 30_000, 1_000)
+    assert.ok(await finds('--type', 'Library'))
+    assert.ok(await finds('--category', 'AssetLibrary'))
+    assert.ok(await finds('hello'))
     const otherType = await cli(e, 'search', '--type', 'VirtualMachine')
     assert.ok(!otherType.results.some((r: any) => r.name === 'hello'), 'a type filter excludes it')
 
