@@ -155,7 +155,8 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--type <assetType>', description: 'provided asset type: VirtualMachine, Container, Library, ...' },
       { flags: '--category <category>', description: 'package category, e.g. AssetLibrary' },
       { flags: '--range <semver>', description: 'only versions in this range' },
-      { flags: '--all', description: 'also list records that do not verify, marked with the reason' }
+      { flags: '--no-verified-only', description: 'also list records that do not verify, marked with the reason (verified only is the default)' },
+      { flags: '--all', description: 'the same as --no-verified-only' }
     ],
     daemon: true,
     examples: ['hypermesh search', 'hypermesh search catalog --type Library', 'hypermesh search --category AssetLibrary --json'],
