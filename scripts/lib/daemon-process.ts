@@ -181,3 +181,13 @@ export async function freePort (): Promise<number> {
   }
   throw new Error('no port free for both TCP and UDP')
 }
+
+/**
+ * Runs `hypermesh --data-dir DIR --json ARGS…` and returns its parsed result (undefined for no
+ * output); a non-zero exit throws with the command's stderr.
+ */
+export async function cliJson (dataDir: string, ...args: string[]): Promise<any> {
+  const r = await runCli(['--data-dir', dataDir, '--json', ...args])
+  if (r.code !== 0) throw new Error(`hypermesh ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`)
+  return r.stdout.trim() === '' ? undefined : JSON.parse(r.stdout)
+}

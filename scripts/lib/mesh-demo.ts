@@ -1,6 +1,6 @@
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ROOT, runCli, streamRequest } from './daemon-process.ts'
+import { ROOT, cliJson as cli, streamRequest } from './daemon-process.ts'
 import type { DaemonProcess } from './daemon-process.ts'
 
 /**
@@ -11,12 +11,6 @@ import type { DaemonProcess } from './daemon-process.ts'
 
 /** Genesis stake each local node gets: enough for the test profile's minimum stake. */
 const LOCAL_STAKE = 1000
-
-async function cli (dataDir: string, ...args: string[]): Promise<any> {
-  const r = await runCli(['--data-dir', dataDir, '--json', ...args])
-  if (r.code !== 0) throw new Error(`hypermesh ${args.join(' ')} failed: ${r.stderr.trim()}`)
-  return r.stdout.trim() === '' ? undefined : JSON.parse(r.stdout)
-}
 
 async function exists (path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false)

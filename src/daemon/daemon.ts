@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { logger } from '@libp2p/logger'
 import type { FastifyInstance } from 'fastify'
 import { createNode, dataDirPaths, readApiToken, removeApiFile, writeApiFile } from '../node/index.ts'
@@ -55,13 +54,14 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   // trust comes first: the DHT's record validators need the anchors before the node exists
   const trust = await loadTrust(config.dataDir)
   const dht = registryDht({ trustStore: trust.store })
+  const paths = dataDirPaths(config.dataDir)
   let store!: ChunkStore
   const node = await createNode<DaemonServices>(config, {
     validators: dht.validators,
     selectors: dht.selectors,
     // the chunk store opens after the data dir's lock is held, so a busy data dir fails cleanly
     services: async ({ privateKey }) => {
-      store = await createStore({ dir: dataDirPaths(config.dataDir).store, quota: config.store.quotaBytes })
+      store = await createStore({ dir: paths.store, quota: config.store.quotaBytes })
       const services: Record<string, (components: any) => unknown> = { stoq: stoq({ store }) }
       const meshRoot = trust.store.meshRoot
       // a mesh root without validators has nobody to sign stake or beacons: no proofs to make
@@ -76,7 +76,6 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       return { services: services as any, close: async () => store.close() }
     }
   })
-  const paths = dataDirPaths(config.dataDir)
   let registry: Registry
   let assets: AssetManager
   let extensions: ExtensionManager
@@ -93,10 +92,10 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       recordLifetimeMs: config.registry.recordLifetimeMs,
       republishCheckMs: config.registry.republishCheckMs
     })
-    assets = await AssetManager.open({ path: join(config.dataDir, 'assets') })
+    assets = await AssetManager.open({ path: paths.assets })
     extensions = new ExtensionManager(assets, {
       directories: [paths.extensions],
-      path: join(config.dataDir, 'extension-state'),
+      path: paths.extensionState,
       signatureVerifier: trustChainVerifier(trust.store),
       // with validators in the mesh, installs and critical calls must carry a valid proof
       proofVerifier: consensus != null ? consensusProofVerifier(consensus.verifier, node.peerId) : undefined
@@ -137,11 +136,7 @@ export async function startDaemon (config: Config): Promise<Daemon> {
     await extensions.start()
     await api.listen({ host: config.api.host, port: config.api.port })
   } catch (err) {
-    await api.close().catch(() => {})
-    await extensions.stop().catch(() => {})
-    await assets.close().catch(() => {})
-    await registry.stop().catch(() => {})
-    await node.stop().catch(() => {})
+    await stop().catch(() => {})
     throw err
   }
   const address = api.server.address()

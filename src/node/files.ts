@@ -34,6 +34,9 @@ export function dataDirPaths (dir: string) {
     /** The private network's pre-shared key (kubo's name and format); present = private mode. */
     swarmKey: join(dir, 'swarm.key'),
     store: join(dir, 'store'),
+    assets: join(dir, 'assets'),
+    /** The extension manager's own LevelDB: exported state, storage quotas, the installed set. */
+    extensionState: join(dir, 'extension-state'),
     trust: join(dir, 'trust'),
     extensions: join(dir, 'extensions')
   }

@@ -8,6 +8,7 @@ import { discoverExtensions, inspectPackage, trustChainVerifier } from '../../sr
 import { CBOR_CODEC, cidOf, parseManifest } from '../../src/package/index.ts'
 import { makeTestPki, writeExtension } from '../fixtures/extensions/packages.ts'
 import type { TestPki } from '../fixtures/extensions/packages.ts'
+import { SEED_MANIFEST } from '../fixtures/seed-manifest.ts'
 
 const HELLO = fileURLToPath(new URL('../../extensions/hello', import.meta.url))
 const CODE = 'export function ping () { return "pong" }'
@@ -23,16 +24,7 @@ describe('discovery', () => {
   const unsigned = { hostVersion: '0.1.0', requireSignatures: false }
 
   it('the seed manifest validates (with the content commitment the package format adds)', () => {
-    const seed = {
-      id: 'catalog',
-      name: 'HyperMesh Catalog',
-      version: '1.0.0',
-      category: 'AssetLibrary',
-      required_capabilities: ['AssetManagement', 'NetworkAccess', 'ConsensusAccess', 'TransportAccess'],
-      provided_assets: ['VirtualMachine', 'Container', 'Library'],
-      dependencies: [{ extension_id: 'stoq-transport', version_requirement: '>=1.0.0' }],
-      certificate_fingerprint: 'SHA256:...'
-    }
+    const seed = structuredClone(SEED_MANIFEST)
     const manifest = parseManifest({ ...seed, content: { root: cidOf(CBOR_CODEC, new Uint8Array()).toString(), size: 0, chunk_size: 1024 * 1024 }, files: [] })
     assert.deepEqual(manifest.required_capabilities, seed.required_capabilities)
   })

@@ -2,14 +2,8 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { initDataDir } from '../../src/node/index.ts'
-import { LOOPBACK_CONFIG, removeDir, runCli, spawnDaemon, tcpAddr, tempDir, waitFor } from '../helpers/daemon.ts'
+import { LOOPBACK_CONFIG, cliJson as cli, removeDir, runCli, spawnDaemon, tcpAddr, tempDir, waitFor } from '../helpers/daemon.ts'
 import type { DaemonProcess } from '../helpers/daemon.ts'
-
-async function cli (dataDir: string, ...args: string[]): Promise<any> {
-  const r = await runCli(['--data-dir', dataDir, '--json', ...args])
-  if (r.code !== 0) throw new Error(`hypermesh ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return JSON.parse(r.stdout)
-}
 
 /** A package digest for the proof to bind (any manifest CID will do). */
 const DIGEST = 'bagaaihraqf3iey5tsj2cb5c5alp5jm4a6jt2prnfcyh6tevsrbzqjnwwcfhq'

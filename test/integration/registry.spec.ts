@@ -12,7 +12,7 @@ import {
   parseCertificate, parseCertificateBundle, parseRevocationList, readPrivateKeyFile, saveRevocationList
 } from '../../src/trust/index.ts'
 import { body, makeForeignPublisher, credsOf, tamperVersions } from '../registry/fixtures.ts'
-import { LOOPBACK_CONFIG, removeDir, runCli, spawnDaemon, tcpAddr, tempDir, waitFor } from '../helpers/daemon.ts'
+import { LOOPBACK_CONFIG, cliJson, removeDir, runCli, spawnDaemon, tcpAddr, tempDir, waitFor } from '../helpers/daemon.ts'
 import type { DaemonProcess } from '../helpers/daemon.ts'
 
 /** A's records live 8 s and are re-signed when half is left, so expiry and republishing show in a test. */
@@ -20,10 +20,7 @@ const RECORD_LIFETIME_MS = 8_000
 const REPUBLISH_CHECK_MS = 1_000
 
 async function cli (d: DaemonProcess | string, ...args: string[]): Promise<any> {
-  const dataDir = typeof d === 'string' ? d : d.dataDir
-  const r = await runCli(['--data-dir', dataDir, '--json', ...args])
-  if (r.code !== 0) throw new Error(`hypermesh ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-  return r.stdout.trim() === '' ? undefined : JSON.parse(r.stdout)
+  return cliJson(typeof d === 'string' ? d : d.dataDir, ...args)
 }
 
 /** The raw record a node holds in its own datastore, or undefined. */

@@ -5,20 +5,14 @@ import {
   cidOf, CBOR_CODEC, JSON_CODEC, BLAKE3_CODE, FILE_TYPE_SYMLINK
 } from '../../src/package/index.ts'
 import type { Manifest } from '../../src/package/index.ts'
+import { SEED_MANIFEST } from '../fixtures/seed-manifest.ts'
 
 const root = cidOf(CBOR_CODEC, new TextEncoder().encode('root object')).toString()
 
 /** The seed example from DESIGN.md with the content fields added. */
 function seedManifest (): Manifest {
   return {
-    id: 'catalog',
-    name: 'HyperMesh Catalog',
-    version: '1.0.0',
-    category: 'AssetLibrary',
-    required_capabilities: ['AssetManagement', 'NetworkAccess', 'ConsensusAccess', 'TransportAccess'],
-    provided_assets: ['VirtualMachine', 'Container', 'Library'],
-    dependencies: [{ extension_id: 'stoq-transport', version_requirement: '>=1.0.0' }],
-    certificate_fingerprint: 'SHA256:...',
+    ...structuredClone(SEED_MANIFEST),
     content: { root, size: 15, chunk_size: 1048576 },
     files: [{ path: 'index.js', mode: 0o100644, size: 10 }, { path: 'lib/a.js', mode: 0o100755, size: 5 }]
   }
