@@ -112,6 +112,11 @@ try {
   }
 } catch (err: any) {
   process.stderr.write(`error: ${err.message}\n`)
+  // what each daemon said last is usually why (set DEBUG=hypermesh* for more)
+  nodes.forEach((n, i) => {
+    const tail = n.stderr().trim().split('\n').slice(-40).join('\n')
+    if (tail !== '') process.stderr.write(`--- node${i + 1} stderr (last lines) ---\n${tail}\n`)
+  })
   await stopAll()
   process.exit(1)
 }

@@ -24,6 +24,12 @@ export const DEFAULT_STALL_TIMEOUT_MS = 10_000
 export const DEFAULT_DIAL_TIMEOUT_MS = 10_000
 /** How long to look for providers in the DHT before fetching from those found so far. */
 export const DEFAULT_FIND_PROVIDERS_TIMEOUT_MS = 15_000
+/**
+ * New streams a fetch opens to one peer after its stream failed (reset or closed, as when a
+ * connection is replaced): enough to ride out a transient failure, few enough that a peer that
+ * keeps resetting is given up on.
+ */
+export const MAX_REOPENS_PER_PEER = 2
 /** How long a peer that sent a bad block is skipped by later fetches of this node. */
 export const PENALTY_MS = 10 * 60_000
 

@@ -33,8 +33,8 @@ export class StallError extends HyperMeshError {
 
 /** No provider of the content could be found or reached. */
 export class NoProvidersError extends HyperMeshError {
-  constructor (cid: string) {
-    super(`no reachable provider of ${cid}`, { hint: 'give providers with --from, or check that a peer that has it is online' })
+  constructor (cid: string, cause?: unknown) {
+    super(`no reachable provider of ${cid}${cause instanceof Error ? ` (last: ${cause.name}: ${cause.message})` : ''}`, { hint: 'give providers with --from, or check that a peer that has it is online', cause })
   }
 }
 

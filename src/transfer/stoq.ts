@@ -15,14 +15,14 @@ import { providerKey } from '../util/provider-key.ts'
 import {
   DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_FIND_PROVIDERS_TIMEOUT_MS, DEFAULT_INBOUND_IDLE_TIMEOUT_MS, DEFAULT_MAX_PROVIDERS,
   DEFAULT_MAX_STREAMS_PER_PEER, DEFAULT_STALL_TIMEOUT_MS, DEFAULT_WINDOW, MAX_INBOUND_STREAMS, MAX_IN_FLIGHT, MAX_OUTBOUND_STREAMS,
-  PENALTY_MS, PROTOCOL
+  MAX_REOPENS_PER_PEER, PENALTY_MS, PROTOCOL
 } from './constants.ts'
 import { BadBlockError, NoProvidersError } from './errors.ts'
 import { Provider } from './provider.ts'
 import type { AdmissionHook } from './provider.ts'
 import { TokenBucket } from './rate-limit.ts'
 import { Session } from './session.ts'
-import { fetchChunks } from './swarm.ts'
+import { fetchChunks, isStreamFailure } from './swarm.ts'
 import type { StoqFetchProgress } from './progress.ts'
 
 const log = logger('hypermesh:transfer')
@@ -192,7 +192,8 @@ export class Stoq implements Startable {
           onProgress: options.onProgress,
           bucket: options.bytesPerSecond !== undefined ? new TokenBucket(options.bytesPerSecond) : undefined,
           onBadPeer: peer => { this.penalise(peer) },
-          presentBytes
+          presentBytes,
+          reopen: async session => await sessions.reopen(session)
         })
       await this.store.completeRoot(root)
       const done = {
@@ -225,7 +226,8 @@ export class Stoq implements Startable {
   private async getBlock (cid: CID, sessions: SessionPool, signal: AbortSignal, maxBytes?: number): Promise<Uint8Array> {
     if (await this.store.has(cid)) return await this.store.get(cid)
     let lastError: unknown
-    for (const session of await sessions.open()) {
+    const queue = await sessions.open()
+    for (let session = queue.shift(); session !== undefined; session = queue.shift()) {
       try {
         const bytes = Buffer.concat(await session.get(cid, signal))
         if (!verifyBytes(cid, bytes)) {
@@ -248,11 +250,16 @@ export class Stoq implements Startable {
         if (err.name === 'InvalidRootObjectError' || err.name === 'InvalidManifestError' || err.name === 'BadBlockError') {
           this.penalise(session.peer)
           sessions.drop(session, err)
+        } else if (isStreamFailure(err)) {
+          // a reset stream or a replaced connection is not a bad peer: ask it again on a new stream
+          const again = await sessions.reopen(session)
+          if (again !== undefined) queue.unshift(again)
         }
       }
     }
-    if (lastError !== undefined) throw lastError
-    throw new NoProvidersError(cid.toString())
+    // a peer's refusal of the block (bad bytes, an invalid root) is the answer; a broken stream is not
+    if (lastError !== undefined && !isStreamFailure(lastError)) throw lastError
+    throw new NoProvidersError(cid.toString(), lastError)
   }
 }
 
@@ -266,6 +273,7 @@ class SessionPool {
   private readonly signal: AbortSignal
   private opened: Promise<Session[]> | undefined
   private sessions: Session[] = []
+  private readonly reopens = new Map<string, number>()
 
   constructor (stoq: Stoq, components: StoqComponents, init: StoqInit, cid: CID, options: FetchOptions, signal: AbortSignal) {
     this.stoq = stoq
@@ -284,6 +292,30 @@ class SessionPool {
 
   drop (session: Session, err: Error): void {
     session.close(err)
+  }
+
+  /**
+   * A new stream (over a new connection if the old one is gone) to the peer of a session whose
+   * stream failed; at most MAX_REOPENS_PER_PEER per fetch, so a peer that keeps resetting is
+   * given up on. Undefined when it has no retries left or cannot be reached.
+   */
+  async reopen (session: Session): Promise<Session | undefined> {
+    session.close()
+    const tries = this.reopens.get(session.peer) ?? 0
+    if (tries >= MAX_REOPENS_PER_PEER || this.signal.aborted || this.stoq.isPenalised(session.peer)) return undefined
+    this.reopens.set(session.peer, tries + 1)
+    const signal = AbortSignal.any([AbortSignal.timeout(this.init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS), this.signal])
+    try {
+      const connection = await this.components.connectionManager.openConnection(peerIdFromString(session.peer), { signal })
+      const stream = await connection.newStream(PROTOCOL, { signal })
+      const fresh = new Session(stream, session.peer, this.init.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS)
+      this.sessions.push(fresh)
+      log('reopened a STOQ stream to %s (try %d)', session.peer, tries + 1)
+      return fresh
+    } catch (err: any) {
+      log('could not reopen a STOQ stream to %s: %s', session.peer, err.message)
+      return undefined
+    }
   }
 
   close (): void {

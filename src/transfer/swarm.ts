@@ -22,6 +22,11 @@ export interface SwarmOptions {
   onBadPeer: (peer: string) => void
   /** Bytes of the root already in the store when the fetch began (for progress totals). */
   presentBytes: number
+  /**
+   * Opens a fresh session to the peer of one whose stream failed (reset, closed: not a bad
+   * block, stall or protocol violation); undefined when the peer has no retries left.
+   */
+  reopen?: (session: Session) => Promise<Session | undefined>
 }
 
 export interface SwarmResult {
@@ -58,6 +63,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
   let received = options.presentBytes
   let fetchedBytes = 0
   let lastError: unknown
+  let reopening = 0
   const startedWith = total - missing.length
 
   return await new Promise<SwarmResult>((resolve, reject) => {
@@ -107,6 +113,25 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       log('dropping %s: %s', st.session.peer, reason.message)
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:dropped', { peer: st.session.peer, reason: reason.name }))
       st.session.close(reason)
+      if (!finished && options.reopen !== undefined && isStreamFailure(reason)) void reopen(st)
+      checkStuck()
+    }
+
+    /** A peer whose stream broke gets a new one (what it lacked, it still lacks). */
+    const reopen = async (st: PeerState): Promise<void> => {
+      reopening++
+      let session: Session | undefined
+      try {
+        session = await options.reopen?.(st.session)
+      } catch (err: any) {
+        log('could not reopen a stream to %s: %s', st.session.peer, err.message)
+      } finally {
+        reopening--
+      }
+      if (session !== undefined && !finished) {
+        states.add({ session, requested: new Set(), lacks: st.lacks, pumping: false })
+        options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:reopened', { peer: session.peer }))
+      }
       checkStuck()
     }
 
@@ -114,9 +139,10 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
     const checkStuck = (): void => {
       if (finished) return
       const live = [...states]
+      if (live.length === 0 && reopening > 0) return
       if (live.length === 0) { finish(new FetchIncompleteError(root.toString(), total - startedWith - done.size, lastError)); return }
       for (const i of queued) {
-        if (live.every(st => st.lacks.has(i)) && !inflight.has(i)) {
+        if (reopening === 0 && live.every(st => st.lacks.has(i)) && !inflight.has(i)) {
           finish(new FetchIncompleteError(root.toString(), total - startedWith - done.size, new StoqRemoteError(ERROR_CODES.NOT_FOUND, `no provider has chunk ${i}`)))
           return
         }
@@ -212,4 +238,16 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
     if (missing.length === 0) { finish(); return }
     checkStuck()
   })
+}
+
+/**
+ * Errors of the stream or connection itself (a reset, a close, a replaced connection) as opposed
+ * to the peer misbehaving: the peer may well serve on a new stream, as BitTorrent reconnects.
+ */
+const STREAM_FAILURES = new Set([
+  'StreamResetError', 'StreamClosedError', 'StreamStateError', 'StreamAbortedError', 'ConnectionClosedError', 'ConnectionClosingError', 'MuxerClosedError'
+])
+
+export function isStreamFailure (err: unknown): boolean {
+  return STREAM_FAILURES.has((err as Error | undefined)?.name ?? '')
 }

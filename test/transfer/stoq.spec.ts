@@ -7,6 +7,9 @@ import { join } from 'node:path'
 import { pack, unpack, MIN_CHUNK_SIZE } from '../../src/package/index.ts'
 import { createStoqNode } from '../helpers/stoq-node.ts'
 import type { StoqNode } from '../helpers/stoq-node.ts'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { PROTOCOL } from '../../src/transfer/index.ts'
+import type { AdmissionHook } from '../../src/transfer/index.ts'
 
 const CHUNK = MIN_CHUNK_SIZE
 
@@ -128,5 +131,43 @@ describe('stoq between two in-process nodes', () => {
     const started = performance.now()
     await b.stoq.fetch(packed.root, { providers: [a.addr('tcp')], bytesPerSecond: 8 * CHUNK })
     assert.ok(performance.now() - started >= 900, `took ${performance.now() - started} ms`)
+  })
+
+  /** An admission hook that resets the provider's STOQ streams to the getter on the given requests (1-based). */
+  function resetOn (requests: Set<number>, provider: () => StoqNode): AdmissionHook {
+    let n = 0
+    return ({ peer }) => {
+      if (!requests.has(++n)) return true
+      for (const conn of provider().node.getConnections(peerIdFromString(peer))) {
+        for (const stream of conn.streams) if (stream.protocol === PROTOCOL) stream.abort(new Error('injected reset'))
+      }
+      return true
+    }
+  }
+
+  it('reopens a stream the provider reset (manifest and chunks) and completes byte-identical', async () => {
+    let a: StoqNode | undefined
+    a = await createStoqNode({ init: { admit: resetOn(new Set([1, 4]), () => a!) } })
+    const b = await createStoqNode()
+    nodes.push(a, b)
+    const { path, data } = await fileOf(6 * CHUNK + 7)
+    const packed = await pack(path, a.store, { chunkSize: CHUNK })
+    const reopened: unknown[] = []
+    const r = await b.stoq.fetch(packed.manifestCid, { providers: [a.addr('tcp')], onProgress: e => { if (e.type === 'stoq:fetch:peer:reopened') reopened.push(e.detail) } })
+    assert.equal(r.size, data.length)
+    assert.ok(reopened.length >= 1, 'the swarm reopened the reset stream')
+    const out = join(b.dir, 'out-reset')
+    await unpack(r.manifest!, b.store, out)
+    assert.deepEqual(await readFile(join(out, `f${data.length}.bin`)), data)
+  })
+
+  it('gives up with NoProvidersError on a provider that resets every stream', async () => {
+    let a: StoqNode | undefined
+    a = await createStoqNode({ init: { admit: resetOn(new Set(Array.from({ length: 100 }, (_, i) => i + 1)), () => a!) } })
+    const b = await createStoqNode()
+    nodes.push(a, b)
+    const { path } = await fileOf(2 * CHUNK)
+    const packed = await pack(path, a.store, { chunkSize: CHUNK })
+    await assert.rejects(b.stoq.fetch(packed.root, { providers: [a.addr('tcp')] }), (err: any) => err.name === 'NoProvidersError' && err.cause?.name === 'StreamResetError')
   })
 })

@@ -36,6 +36,7 @@ export const run: CommandRun = async (ctx, [cid], opts) => {
     const d: any = line.detail
     if (line.type === 'stoq:fetch:providers') for (const p of d.peers) peers.add(p)
     if (line.type === 'stoq:fetch:peer:dropped') peers.delete(d.peer)
+    if (line.type === 'stoq:fetch:peer:reopened') peers.add(d.peer)
     // the bar reads received/total/peers; --json keeps the events as they are
     if (line.type === 'stoq:fetch:chunk' && !ctx.out.json) ctx.out.progress({ type: line.type, detail: { received: d.received, total: d.size, peers: peers.size } })
     else ctx.out.progress(line)
