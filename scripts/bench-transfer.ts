@@ -4,8 +4,12 @@
  *
  *   node scripts/bench-transfer.ts [--size MiB] [--runs N] [--only row,row] [--json]
  *
- * Rows: bare-{tcp,quic}[-fix], stoq1-{tcp,quic}[-fix], stoq3-{tcp,quic}[-fix], helia-tcp, http.
- * "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends; QUIC has no Noise.
+ * Rows: bare-{tcp,quic}[-fix], stoq1-{tcp,quic}[-fix], stoq3-{tcp,quic}[-fix], helia-tcp, http,
+ * http-file. "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends; QUIC
+ * has no Noise. `http` hashes the body (sha256) in memory, as a download tool would; `http-file`
+ * writes it to a file and hashes it with BLAKE3, the work STOQ does (STOQ also writes per chunk).
+ * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
+ * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
  * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS:
  * `NODE_OPTIONS=--max-semi-space-size=2` lowered the getter's peak RSS (1 GiB: 228 → 209 MiB)
  * at the same speed, since short-lived chunk buffers are then collected sooner; `=1` gave 212
@@ -17,7 +21,7 @@
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, open, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,7 +35,9 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { Blake3Hasher } from '@napi-rs/blake-hash'
 import { fastNoiseCrypto, waitForDrain } from '../src/transfer/index.ts'
+import { createStoqNode } from '../test/helpers/stoq-node.ts'
 import { spawnPeer } from '../test/helpers/stoq-peer-client.ts'
 import type { PeerProcess } from '../test/helpers/stoq-peer-client.ts'
 
@@ -43,7 +49,7 @@ const SELF = fileURLToPath(import.meta.url)
 const ALL_ROWS = [
   'bare-tcp', 'bare-tcp-fix', 'bare-quic',
   'stoq1-tcp', 'stoq1-tcp-fix', 'stoq3-tcp', 'stoq3-tcp-fix', 'stoq1-quic', 'stoq3-quic',
-  'helia-tcp', 'http'
+  'helia-tcp', 'http', 'http-file'
 ]
 
 const { values: args } = parseArgs({
@@ -167,6 +173,38 @@ const roles: Record<string, (init: any) => Promise<void>> = {
     const ms = performance.now() - start
     if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
     say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
+  },
+  'http-file-client': async init => {
+    const cpu = process.cpuUsage()
+    const start = performance.now()
+    const res = await fetch(init.url)
+    const hash = new Blake3Hasher()
+    const out = await open(init.out, 'w')
+    let received = 0
+    try {
+      for await (const chunk of res.body as any) {
+        hash.update(chunk)
+        await out.write(chunk)
+        received += chunk.byteLength
+      }
+    } finally {
+      await out.close()
+    }
+    hash.digestBuffer()
+    const ms = performance.now() - start
+    await rm(init.out, { force: true })
+    if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
+    say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
+  },
+  'stoq-getter': async init => {
+    const peer = await createStoqNode({ dir: init.dir, noiseFix: init.fix })
+    let events = 0
+    const cpu = process.cpuUsage()
+    const res = await peer.stoq.fetch(init.cid, { providers: init.providers, onProgress: () => { events++ } })
+    const used = cpuMs(cpu)
+    if (res.size !== init.size || res.fetchedBytes !== init.size) throw new Error(`fetched ${res.fetchedBytes} of ${init.size}`)
+    say({ ms: res.durationMs, cpuMs: used, maxRss: maxRss(), events })
+    await peer.stop()
   }
 }
 
@@ -254,26 +292,26 @@ async function main (): Promise<void> {
     let server: Child | undefined
     if (row.startsWith('bare')) server = spawnRole('bare-server', { transport, fix, size })
     if (row.startsWith('helia')) server = spawnRole('helia-provider', { file })
-    if (row === 'http') server = spawnRole('http-server', { file, size })
+    if (row.startsWith('http')) server = spawnRole('http-server', { file, size })
     const info = await server?.first
     for (let r = 0; r < runs; r++) {
       if (row.startsWith('bare')) samples.push(await runClient('bare-client', { transport, fix, size, addr: info.addr }))
       else if (row.startsWith('helia')) samples.push(await runClient('helia-getter', { size, addr: info.addr, cid: info.cid }))
       else if (row === 'http') samples.push(await runClient('http-client', { size, url: info.url }))
+      else if (row === 'http-file') samples.push(await runClient('http-file-client', { size, url: info.url, out: join(work, `http-file-${r}`) }))
       else {
         const providers = await providersFor(fix, row.startsWith('stoq3') ? 3 : 1)
-        const getter = await spawnPeer({ dir: join(work, `getter-${row}-${r}`), noiseFix: fix })
-        const before = await getter.call('stats')
-        const providerCpu = async (): Promise<number> => (await Promise.all(providers.map(async p => await p.call('stats')))).reduce((sum, st) => sum + st.cpu.user + st.cpu.system, 0) / 1000
-        const providerBefore = await providerCpu()
-        const servedBefore = (await Promise.all(providers.map(async p => (await p.call('stats')).bytesServed))).reduce((a, b) => a + b, 0)
-        const res = await getter.call('fetch', { cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
-        const after = await getter.call('stats')
-        const served = (await Promise.all(providers.map(async p => (await p.call('stats')).bytesServed))).reduce((a, b) => a + b, 0) - servedBefore
-        if (res.size !== size || res.fetchedBytes !== size) throw new Error(`${row}: fetched ${res.fetchedBytes} of ${size}`)
-        samples.push({ ms: res.durationMs, cpuMs: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000, maxRss: after.maxRss, senderCpuMs: await providerCpu() - providerBefore, sentBytes: served })
-        await getter.exit()
-        await rm(join(work, `getter-${row}-${r}`), { recursive: true, force: true })
+        const stats = async (): Promise<Array<{ cpuMs: number, bytesServed: number }>> => await Promise.all(providers.map(async p => {
+          const st = await p.call('stats')
+          return { cpuMs: (st.cpu.user + st.cpu.system) / 1000, bytesServed: st.bytesServed }
+        }))
+        const sum = (xs: Array<{ cpuMs: number, bytesServed: number }>, k: 'cpuMs' | 'bytesServed'): number => xs.reduce((a, x) => a + x[k], 0)
+        const before = await stats()
+        const dir = join(work, `getter-${row}-${r}`)
+        const sample = await runClient('stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
+        const after = await stats()
+        samples.push({ ...sample, senderCpuMs: sum(after, 'cpuMs') - sum(before, 'cpuMs'), sentBytes: sum(after, 'bytesServed') - sum(before, 'bytesServed') })
+        await rm(dir, { recursive: true, force: true })
       }
     }
     await server?.end()
@@ -297,6 +335,9 @@ async function main (): Promise<void> {
     'stoq3-quic / stoq1-quic': ratio(by('stoq3-quic'), by('stoq1-quic')),
     'stoq1-tcp-fix / http': ratio(by('stoq1-tcp-fix'), by('http')),
     'stoq3-tcp-fix / http': ratio(by('stoq3-tcp-fix'), by('http')),
+    'stoq1-tcp / http-file': ratio(by('stoq1-tcp'), by('http-file')),
+    'stoq1-tcp-fix / http-file': ratio(by('stoq1-tcp-fix'), by('http-file')),
+    'http-file / http': ratio(by('http-file'), by('http')),
     'helia-tcp / bare-tcp': ratio(by('helia-tcp'), by('bare-tcp')),
     'http / bare-tcp': ratio(by('http'), by('bare-tcp'))
   }

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, createSecretKey } from 'n
 import type { KeyObject } from 'node:crypto'
 import { pureJsCrypto } from '@chainsafe/libp2p-noise'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
+import { Uint8ArrayList } from 'uint8arraylist'
 
 /**
  * A Noise crypto implementation that reuses one KeyObject per cipher key.
@@ -11,6 +12,11 @@ import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
  * cost for 64 KiB Noise messages. Keys do not change during a session (libp2p never rekeys),
  * so caching the KeyObject keyed by the key's bytes is exact. Handshake pieces (HKDF, X25519)
  * are the library's own pure-JS ones: they run once per connection.
+ *
+ * Input that arrives in pieces (a Uint8ArrayList: yamux frames, TCP reads) is answered in pieces,
+ * as the stock implementation does: joining them cost one more copy of every byte on both ends
+ * and made the fix slower than stock for STOQ transfers. A single array in gives a single array
+ * out, which the handshake needs.
  *
  * Wire-compatible with every other Noise implementation: only where the key object comes from
  * changes. Use it as `noise({ crypto: fastNoiseCrypto })`.
@@ -51,10 +57,18 @@ export const fastNoiseCrypto: ICryptoInterface = {
   chaCha20Poly1305Encrypt (plaintext, nonce, ad, k) {
     const cipher = createCipheriv(CHACHA, keyObject(k), nonce, { authTagLength: TAG_LENGTH })
     cipher.setAAD(ad, { plaintextLength: plaintext.byteLength })
-    const out: Buffer[] = []
-    for (const piece of pieces(plaintext as Bytes)) out.push(cipher.update(piece))
-    out.push(cipher.final(), cipher.getAuthTag())
-    return Buffer.concat(out)
+    if (plaintext instanceof Uint8Array) {
+      const body = cipher.update(plaintext)
+      const final = cipher.final()
+      const tag = cipher.getAuthTag()
+      return Buffer.concat([body, final, tag], body.length + final.length + tag.length)
+    }
+    const out = new Uint8ArrayList()
+    for (const piece of pieces(plaintext as Bytes)) out.append(cipher.update(piece))
+    const final = cipher.final()
+    if (final.length > 0) out.append(final)
+    out.append(cipher.getAuthTag())
+    return out
   },
   chaCha20Poly1305Decrypt (ciphertext, nonce, ad, k) {
     const length = ciphertext.byteLength - TAG_LENGTH
@@ -62,9 +76,15 @@ export const fastNoiseCrypto: ICryptoInterface = {
     const text = ciphertext instanceof Uint8Array ? ciphertext.subarray(0, length) : (ciphertext as any).sublist(0, length)
     decipher.setAAD(ad, { plaintextLength: length })
     decipher.setAuthTag(ciphertext.subarray(length))
-    const out: Buffer[] = []
-    for (const piece of pieces(text)) out.push(decipher.update(piece))
-    out.push(decipher.final())
-    return out.length === 2 && out[1].length === 0 ? out[0] : Buffer.concat(out)
+    if (text instanceof Uint8Array) {
+      const body = decipher.update(text)
+      const final = decipher.final()
+      return final.length === 0 ? body : Buffer.concat([body, final])
+    }
+    const out = new Uint8ArrayList()
+    for (const piece of pieces(text)) out.append(decipher.update(piece))
+    const final = decipher.final()
+    if (final.length > 0) out.append(final)
+    return out
   }
 }
