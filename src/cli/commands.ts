@@ -277,6 +277,24 @@ export const COMMANDS: CommandSpec[] = [
     load: async () => import('./commands/trust-revoke.ts')
   },
   {
+    name: 'trust publish-crl',
+    summary: 'spread a revocation list through the mesh (every node checks it, applies it and keeps it)',
+    args: ['<crl>'],
+    options: [
+      { flags: '--issuer-cert <pem>', description: 'the certificate of the CA that signed the list, then its issuers' }
+    ],
+    daemon: true,
+    examples: ['hypermesh trust publish-crl mesh/intermediate.crl --issuer-cert mesh/intermediate.pem'],
+    load: async () => import('./commands/trust-publish-crl.ts')
+  },
+  {
+    name: 'trust revocations',
+    summary: 'list the revocation lists this node holds, newest per issuer',
+    daemon: true,
+    examples: ['hypermesh trust revocations --json'],
+    load: async () => import('./commands/trust-revocations.ts')
+  },
+  {
     name: 'trust show',
     summary: 'describe a certificate, chain, mesh root or signature envelope (never a private key)',
     args: ['<file>'],

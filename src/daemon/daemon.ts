@@ -21,6 +21,8 @@ import { transferRoutes } from './routes/transfer.ts'
 import { registryRoutes } from './routes/registry.ts'
 import { consensusRoutes } from './routes/consensus.ts'
 import { extensionRoutes } from './routes/extensions.ts'
+import { trustRoutes } from './routes/trust.ts'
+import { RevocationSpread } from './revocations.ts'
 
 const log = logger('hypermesh:daemon')
 
@@ -54,11 +56,12 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   // trust comes first: the DHT's record validators need the anchors before the node exists
   const trust = await loadTrust(config.dataDir)
   const dht = registryDht({ trustStore: trust.store })
+  const revocations = new RevocationSpread({ dataDir: config.dataDir, trustStore: trust.store })
   const paths = dataDirPaths(config.dataDir)
   let store!: ChunkStore
   const node = await createNode<DaemonServices>(config, {
-    validators: dht.validators,
-    selectors: dht.selectors,
+    validators: { ...dht.validators, ...revocations.validators },
+    selectors: { ...dht.selectors, ...revocations.selectors },
     // the chunk store opens after the data dir's lock is held, so a busy data dir fails cleanly
     services: async ({ privateKey }) => {
       store = await createStore({ dir: paths.store, quota: config.store.quotaBytes })
@@ -117,6 +120,7 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       await extensions.stop().catch(err => log.error('extensions stop: %e', err))
       await assets.close().catch(err => log.error('assets close: %e', err))
       await registry.stop().catch(err => log.error('registry stop: %e', err))
+      await revocations.stop().catch(err => log.error('revocations stop: %e', err))
       await node.stop()
       resolveStopped()
     })()
@@ -128,11 +132,13 @@ export async function startDaemon (config: Config): Promise<Daemon> {
   transferRoutes(api, { store, stoq: node.libp2p.services.stoq })
   registryRoutes(api, { registry })
   consensusRoutes(api, { consensus })
+  trustRoutes(api, { revocations })
   extensionRoutes(api, { registry, extensions, consensus, tmpDir: config.dataDir })
 
   try {
     await node.start()
     await registry.start()
+    revocations.start(node)
     await extensions.start()
     await api.listen({ host: config.api.host, port: config.api.port })
   } catch (err) {

@@ -36,6 +36,10 @@ export {
   issueRevocationList, parseRevocationList, revocationListToPem, RevocationStore, REVOCATION_LIST_VALIDITY_DAYS, REVOCATION_REASONS
 } from './revocation.ts'
 export type { RevocationList, RevocationEntry, RevocationReason } from './revocation.ts'
+export {
+  revocationKey, encodeRevocationRecord, verifyRevocationRecord, REVOCATION_NAMESPACE, MAX_REVOCATION_RECORD_BYTES
+} from './revocation-record.ts'
+export type { VerifiedRevocationRecord } from './revocation-record.ts'
 export { pae, parseEnvelope, envelopeSchema, MAX_SIGNATURES } from './envelope.ts'
 export type { Envelope, EnvelopeSignature } from './envelope.ts'
 export { signPackage, verifyPackageSignature, MANIFEST_PAYLOAD_TYPE } from './package-signature.ts'

@@ -17,6 +17,11 @@ export class TrustStore implements ChainContext {
   private meshAnchors = new Map<string, TrustCertificate>()
   private bySubject = new Map<string, TrustCertificate[]>()
   private root?: MeshRoot
+  /**
+   * Called with every issuer whose revocation list a chain check consults: the mesh layer learns
+   * the intermediates in use this way and pulls their lists (see src/daemon/revocations.ts).
+   */
+  onIssuerChecked?: (issuerFingerprint: string) => void
 
   constructor (init: { anchors?: Array<string | Uint8Array | TrustCertificate>, meshRoot?: MeshRoot } = {}) {
     for (const anchor of init.anchors ?? []) this.addAnchor(anchor)
@@ -62,6 +67,7 @@ export class TrustStore implements ChainContext {
   }
 
   revocationList (issuerFingerprint: string): RevocationList | undefined {
+    this.onIssuerChecked?.(issuerFingerprint)
     return this.revocations.get(issuerFingerprint)
   }
 
