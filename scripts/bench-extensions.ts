@@ -4,11 +4,14 @@
  *   signature, host range), grants, isolate start, initialize, registerAssets; p50/p95;
  * - asset operation latency with 100 concurrent callers: a type-specific operation on a
  *   Greeting asset (AssetManager → extension manager → host process → isolate and back) and a
- *   record read (AssetManager only); p50/p99. Closed loop (each caller starts its next operation
- *   when the last one ends: latency = 100 / throughput), open loop (5 000 operations/s offered,
- *   latency from the scheduled start), and one caller alone.
+ *   record read (AssetManager only, the baseline); p50/p99, and their ratio to the baseline's.
+ *   Closed loop (each caller starts its next operation when the last one ends: latency = 100 /
+ *   throughput), in rounds that alternate with the baseline's so both see the same machine;
+ *   open loop (5 000 operations/s offered, latency from the scheduled start); one caller alone.
+ *   The closed loop also reports CPU per operation in the node and in the host process.
  * Prints a table, then one JSON document on the last line. Options: --loads N, --ops N.
  */
+import { readFileSync } from 'node:fs'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,7 +34,13 @@ const OPEN_LOOP_INTERVAL_MS = 20
 /** How long the open-loop run lasts. */
 const OPEN_LOOP_SECONDS = 3
 
+/** Closed-loop rounds, alternating operation and baseline, so a passing load spike hits both. */
+const ROUNDS = 4
+
 const { values } = parseArgs({ options: { loads: { type: 'string', default: '50' }, ops: { type: 'string', default: '20000' } } })
+/** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = 100
+
 const LOADS = Number(values.loads)
 const OPS = Number(values.ops)
 const HELLO = fileURLToPath(new URL('../extensions/hello', import.meta.url))
@@ -40,10 +49,23 @@ function percentile (sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
+/** CPU time (user + system) of a process in ms, from /proc; NaN where there is none. */
+function hostCpuMs (pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND
+  } catch {
+    return NaN
+  }
+}
+
 function summary (samples: number[]): { n: number, p50: number, p95: number, p99: number, max: number } {
   const sorted = [...samples].sort((a, b) => a - b)
-  const round = (v: number): number => Math.round(v * 1000) / 1000
-  return { n: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? 0) }
+  return { n: sorted.length, p50: round3(percentile(sorted, 50)), p95: round3(percentile(sorted, 95)), p99: round3(percentile(sorted, 99)), max: round3(sorted.at(-1) ?? 0) }
+}
+
+function round3 (v: number): number {
+  return Math.round(v * 1000) / 1000
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'hm-bench-ext-'))
@@ -111,15 +133,26 @@ try {
       samples.push(performance.now() - start)
     }
   }
-  const perCaller = Math.ceil(OPS / CONCURRENT_CALLERS)
+  const perCaller = Math.ceil(OPS / CONCURRENT_CALLERS / ROUNDS)
   const warm = async (): Promise<void> => { for (let i = 0; i < 200; i++) await assets.invoke(record.id, 'read', null) }
   await warm()
-  let start = performance.now()
-  await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async () => { await caller(invokeMs, async () => await assets.invoke(record.id, 'read', null), perCaller) }))
-  const invokeSeconds = (performance.now() - start) / 1000
-  start = performance.now()
-  await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async () => { await caller(getMs, async () => await assets.get(record.id), perCaller) }))
-  const getSeconds = (performance.now() - start) / 1000
+  const closedLoop = async (samples: number[], op: () => Promise<unknown>): Promise<number> => {
+    const start = performance.now()
+    await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, async () => { await caller(samples, op, perCaller) }))
+    return (performance.now() - start) / 1000
+  }
+  let invokeSeconds = 0
+  let getSeconds = 0
+  const invokeCpu = { node: 0, host: 0 }
+  for (let round = 0; round < ROUNDS; round++) {
+    const nodeBefore = process.cpuUsage()
+    const hostBefore = hostCpuMs(manager.hostPid)
+    invokeSeconds += await closedLoop(invokeMs, async () => await assets.invoke(record.id, 'read', null))
+    const node = process.cpuUsage(nodeBefore)
+    invokeCpu.node += (node.user + node.system) / 1000
+    invokeCpu.host += hostCpuMs(manager.hostPid) - hostBefore
+    getSeconds += await closedLoop(getMs, async () => await assets.get(record.id))
+  }
 
   // open loop: 100 callers each on a fixed schedule (5 000 operations/s offered); latency is
   // counted from the scheduled start, so a stall delays every operation scheduled behind it
@@ -152,7 +185,13 @@ try {
     node: process.version,
     loads: { ...summary(loadMs), first: Math.round(loadMs[0] * 1000) / 1000, target: { p95: 50, seed: 100 } },
     loadPhases: { discover: summary(phases.discover), isolate: summary(phases.isolate), initialize: summary(phases.initialize) },
-    assetInvoke: { ...summary(invokeMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(invokeMs.length / invokeSeconds), target: { p99: 2, seed: 10 } },
+    assetInvoke: {
+      ...summary(invokeMs),
+      callers: CONCURRENT_CALLERS,
+      opsPerSecond: Math.round(invokeMs.length / invokeSeconds),
+      cpuMicrosPerOp: { node: round3(invokeCpu.node * 1000 / invokeMs.length), host: round3(invokeCpu.host * 1000 / invokeMs.length) },
+      target: { p99: 2, seed: 10 }
+    },
     assetGet: { ...summary(getMs), callers: CONCURRENT_CALLERS, opsPerSecond: Math.round(getMs.length / getSeconds) },
     assetInvokeOpenLoop: {
       ...summary(openMs),
@@ -162,8 +201,11 @@ try {
       nodeLoopDelayP99: Math.round(loopDelay.percentile(99) / 1e3) / 1e3,
       nodeLoopDelayMax: Math.round(loopDelay.max / 1e3) / 1e3
     },
-    assetInvokeOneCaller: summary(soloMs)
+    assetInvokeOneCaller: summary(soloMs),
+    /** The whole path against the AssetManager alone, measured in the same run. */
+    invokeVsGet: {} as { p50: number, p99: number }
   }
+  result.invokeVsGet = { p50: round3(result.assetInvoke.p50 / result.assetGet.p50), p99: round3(result.assetInvoke.p99 / result.assetGet.p99) }
   const row = (name: string, s: { n: number, p50: number, p95: number, p99: number, max: number }): string =>
     `${name.padEnd(34)} ${String(s.n).padStart(6)} ${s.p50.toFixed(3).padStart(9)} ${s.p95.toFixed(3).padStart(9)} ${s.p99.toFixed(3).padStart(9)} ${s.max.toFixed(3).padStart(9)}`
   process.stdout.write([
@@ -173,10 +215,11 @@ try {
     row('  of which: grant, start isolate', result.loadPhases.isolate),
     row('  of which: initialize, assets', result.loadPhases.initialize),
     row(`asset invoke, ${CONCURRENT_CALLERS} callers`, result.assetInvoke),
-    row(`asset get, ${CONCURRENT_CALLERS} callers`, result.assetGet),
+    row(`asset get, ${CONCURRENT_CALLERS} callers (baseline)`, result.assetGet),
+    `${'  invoke ÷ baseline'.padEnd(34)} ${''.padStart(6)} ${(result.invokeVsGet.p50.toFixed(1) + '×').padStart(9)} ${''.padStart(9)} ${(result.invokeVsGet.p99.toFixed(1) + '×').padStart(9)}`,
     row(`asset invoke, ${CONCURRENT_CALLERS} callers, ${result.assetInvokeOpenLoop.offeredPerSecond}/s`, result.assetInvokeOpenLoop),
     row('asset invoke, 1 caller', result.assetInvokeOneCaller),
-    `invoke throughput ${result.assetInvoke.opsPerSecond}/s, get throughput ${result.assetGet.opsPerSecond}/s; node event-loop delay during the open loop p99 ${result.assetInvokeOpenLoop.nodeLoopDelayP99} ms, max ${result.assetInvokeOpenLoop.nodeLoopDelayMax} ms`,
+    `invoke throughput ${result.assetInvoke.opsPerSecond}/s (CPU per operation: node ${result.assetInvoke.cpuMicrosPerOp.node} µs, host process ${result.assetInvoke.cpuMicrosPerOp.host} µs), get throughput ${result.assetGet.opsPerSecond}/s; node event-loop delay during the open loop p99 ${result.assetInvokeOpenLoop.nodeLoopDelayP99} ms, max ${result.assetInvokeOpenLoop.nodeLoopDelayMax} ms`,
     JSON.stringify(result)
   ].join('\n') + '\n')
 } finally {

@@ -127,14 +127,18 @@ export class AssetManager {
     this.#cache.delete(id)
   }
 
-  /** A type-specific operation, e.g. `start` on a VirtualMachine. */
+  /**
+   * A type-specific operation, e.g. `start` on a VirtualMachine. The handler gets the cached
+   * record itself, frozen, not a copy: this is the hot path of asset use.
+   */
   async invoke (id: AssetId, operation: string, args: unknown, options: OperationOptions = {}): Promise<unknown> {
-    const record = await this.get(id)
+    this.#assertOpen()
+    const record = this.#cached(id) ?? await this.get(id)
     const { handler } = this.handlers.get(record.type)
     if (handler.invoke == null || !(handler.operations ?? []).includes(operation)) {
       throw new AssetOperationNotSupportedError(record.type, operation)
     }
-    return handler.invoke(record, operation, args, { signal: options.signal })
+    return await handler.invoke(record, operation, args, { signal: options.signal })
   }
 
   async close (): Promise<void> {
@@ -143,13 +147,19 @@ export class AssetManager {
     if (this.#ownsDb) await this.#db.close()
   }
 
-  async #read (id: AssetId): Promise<AssetRecord | undefined> {
+  /** The cached record (frozen), marked most recently used. */
+  #cached (id: AssetId): AssetRecord | undefined {
     const cached = this.#cache.get(id)
     if (cached != null) {
       this.#cache.delete(id)
       this.#cache.set(id, cached)
-      return structuredClone(cached)
     }
+    return cached
+  }
+
+  async #read (id: AssetId): Promise<AssetRecord | undefined> {
+    const cached = this.#cached(id)
+    if (cached != null) return structuredClone(cached)
     const record = await this.#records.get(id)
     if (record != null) this.#remember(record)
     return record
@@ -162,13 +172,23 @@ export class AssetManager {
 
   #remember (record: AssetRecord): void {
     this.#cache.delete(record.id)
-    this.#cache.set(record.id, structuredClone(record))
+    this.#cache.set(record.id, deepFreeze(structuredClone(record)))
     if (this.#cache.size > RECORD_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!)
   }
 
   #assertOpen (): void {
     if (this.#closed) throw new AssetManagerClosedError()
   }
+}
+
+/** Freezes a plain-JSON value all the way down, so a shared cached record cannot be changed by whoever holds it. */
+function deepFreeze<T> (value: T): T {
+  // a typed array cannot be frozen; records are JSON in LevelDB, so none survives a reload anyway
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
 }
 
 function requirePath (path: string | undefined): string {

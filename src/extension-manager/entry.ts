@@ -1,4 +1,3 @@
-import { AbortError } from '../util/errors.ts'
 import type { DiscoveredExtension } from './discovery.ts'
 import type { Grant } from './capabilities.ts'
 import type { Activation } from './capability-router.ts'
@@ -49,22 +48,6 @@ export function toInfo (entry: Entry): ExtensionInfo {
     restarts: entry.restarts,
     inFlight: entry.inbound?.inFlight ?? 0,
     lastError: entry.lastError
-  }
-}
-
-/** `promise`, or AbortError as soon as `signal` fires (the promise itself runs on). */
-export async function raceAbort<T> (promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (signal == null) return await promise
-  if (signal.aborted) throw new AbortError()
-  let onAbort!: () => void
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => { reject(new AbortError()) }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  try {
-    return await Promise.race([promise, aborted])
-  } finally {
-    signal.removeEventListener('abort', onAbort)
   }
 }
 

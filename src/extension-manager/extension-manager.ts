@@ -11,7 +11,7 @@ import { CapabilityRouter } from './capability-router.ts'
 import { CALL_TIMEOUT_MS, CRITICAL_LIBRARY_METHODS, DRAIN_TIMEOUT_MS, HOST_VERSION, LIFECYCLE_TIMEOUT_MS, NETWORK_BURST_SECONDS } from './config.ts'
 import { dependentsOf, resolveLoadOrder } from './dependencies.ts'
 import { discoverExtensions, inspectPackage } from './discovery.ts'
-import { newEntry, raceAbort, raceTimeout, toInfo } from './entry.ts'
+import { newEntry, raceTimeout, toInfo } from './entry.ts'
 import { toWire as wire } from './host/protocol.ts'
 import {
   ConcurrencyQuotaExceededError, ConsensusProofRequiredError, ExtensionAlreadyLoadedError, ExtensionCallTimeoutError, ExtensionCrashedError,
@@ -32,6 +32,7 @@ import type { AssetTypeRegistration } from './asset-bridge.ts'
 import type { CallOptions, ExtensionManagerConfig } from './config.ts'
 import type { DiscoveredExtension, DiscoveryResult } from './discovery.ts'
 import type { Entry } from './entry.ts'
+import type { HostCallOptions } from './host/host-process.ts'
 import type { HostPermissions, WireError } from './host/protocol.ts'
 import type { RestartPolicy } from './restart-policy.ts'
 import type { ExtensionEventDetail, ExtensionEventType, ExtensionInfo } from './types.ts'
@@ -243,11 +244,12 @@ export class ExtensionManager extends EventTarget {
     if (entry.state !== 'running' || entry.inbound == null) throw new ExtensionNotReadyError(id, entry.state)
     const release = entry.inbound.tryAcquire()
     if (release == null) throw new ConcurrencyQuotaExceededError(id, entry.inbound.limit)
-    const result = this.#host!.call(id, method, args).finally(release)
+    // the slot is freed when the extension answers, not when the caller stops waiting
+    const options: HostCallOptions = signal == null
+      ? { onAnswer: release, timeoutMs: CALL_TIMEOUT_MS, timeoutError: () => new ExtensionCallTimeoutError(id, method, CALL_TIMEOUT_MS) }
+      : { onAnswer: release, signal }
     try {
-      return signal == null
-        ? await raceTimeout(result, CALL_TIMEOUT_MS, () => new ExtensionCallTimeoutError(id, method, CALL_TIMEOUT_MS))
-        : await raceAbort(result, signal)
+      return await this.#host!.call(id, method, args, options)
     } catch (err: any) {
       if (err instanceof HyperMeshError) throw err
       throw rebuildError(id, method, err)
@@ -389,7 +391,7 @@ export class ExtensionManager extends EventTarget {
     for (const type of types) {
       if (mine.has(type)) continue
       this.#assets.registerHandler(type, id, forwardingHandler(type, async (method, args, signal) => {
-        await this.#ensureRunning(id, { signal })
+        if (entry.state !== 'running') await this.#ensureRunning(id, { signal })
         return await this.#invoke(entry, method, args, signal)
       }, () => entry.operations.get(type) ?? []))
     }

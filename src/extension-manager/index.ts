@@ -19,10 +19,11 @@
  *
  * **Quotas are counted where they cannot be dodged:**
  * - memory (heap incl. ArrayBuffers): the isolate's `memoryLimit` (host process);
- * - CPU: `timeout` per synchronous run, plus a watchdog that reads each isolate's `cpuTime` every
- *   10 ms into a token bucket (rate = cpuPercent of a core, capacity = cpuBurstMs) and disposes an
- *   isolate in debt — this catches loops that start after an `await`, where `timeout` no longer
- *   applies (host process);
+ * - CPU: `timeout` per run of extension code — and every run is a synchronous entry by the host
+ *   (a batch of calls, or a batch of capability answers with the promise continuations they
+ *   resume), so a loop after an `await` is bounded too — plus a watchdog that reads each
+ *   isolate's `cpuTime` every 10 ms into a token bucket (rate = cpuPercent of a core, capacity =
+ *   cpuBurstMs) and disposes an isolate in debt (host process);
  * - storage: byte accounting of key + value, written in the same LevelDB batch as the data (node);
  * - network: a token bucket of bytes/s in front of the NetworkSink (node);
  * - concurrent operations: a refusing semaphore for calls into the extension and another for
@@ -38,11 +39,16 @@
  * exponential backoff from its last exported state; after `maxRestarts` it is marked failed.
  * Every step is an event (`extension:*`) on the manager.
  *
- * **Costs of the boundary**: IPC messages queued in one event-loop turn travel as one message,
- * and calls into a busy isolate are batched (one thread hop per batch); a synchronous export
- * answers without promise plumbing. Calls without a caller signal time out after
- * CALL_TIMEOUT_MS (their concurrency slot stays taken until the extension really answers);
- * shutdown drains calls in flight before it exports state.
+ * **Costs of the boundary** (the asset operation hot path): calls made in one event-loop turn
+ * cross to the host as one IPC message holding one flat array per extension (callId, method,
+ * args triples), enter the isolate as one synchronous run on the host's main thread (no thread
+ * hop, no promise per call) and come back as one flat array of answers; a synchronous export
+ * answers within the run, a promise-returning one later through a callback. Call deadlines are
+ * checked by one sweep, not a timer per call. The price of synchronous runs: a runaway run holds
+ * up the host's other isolates for at most its `callTimeoutMs`, after which it is cut off (and
+ * the CPU budget stops an extension that keeps doing it). Calls without a caller signal time
+ * out after CALL_TIMEOUT_MS (their concurrency slot stays taken until the extension really
+ * answers); shutdown drains calls in flight before it exports state.
  *
  * An extension is an ES module (manifest `entry`) exporting optional hooks — initialize,
  * registerAssets, exportState, shutdown — asset handlers (createAsset, getAsset, updateAsset,

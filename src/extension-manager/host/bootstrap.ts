@@ -8,10 +8,33 @@ export function bootstrapSource (capabilities: string[]): string {
 (() => {
   const hostCall = globalThis.__hmHostCall
   delete globalThis.__hmHostCall
-  const raise = (error) => { const e = new Error(error.message); e.name = error.name; throw e }
-  const call = async (capability, operation, ...args) => {
-    const outcome = await hostCall.apply(undefined, [capability, operation, args], { arguments: { copy: true }, result: { promise: true, copy: true } })
-    return outcome.ok ? outcome.value : raise(outcome.error)
+  // A capability call leaves with applyIgnored (it never blocks) and its answer comes back
+  // through __hmDeliver, run by the host like any other call, with the continuations after it.
+  const waiting = new Map()
+  let nextRequest = 0
+  const call = (capability, operation, ...args) => new Promise((resolve, reject) => {
+    const requestId = nextRequest++
+    waiting.set(requestId, { resolve, reject })
+    try {
+      hostCall.applyIgnored(undefined, [requestId, capability, operation, args], { arguments: { copy: true } })
+    } catch (err) {
+      waiting.delete(requestId)
+      reject(err)
+    }
+  })
+  globalThis.__hmDeliver = (replies) => {
+    for (let i = 0; i < replies.length; i += 3) {
+      const settle = waiting.get(replies[i])
+      waiting.delete(replies[i])
+      if (settle == null) continue
+      if (replies[i + 1]) {
+        settle.resolve(replies[i + 2])
+      } else {
+        const e = new Error(replies[i + 2].message)
+        e.name = replies[i + 2].name
+        settle.reject(e)
+      }
+    }
   }
   const op = (capability, operation) => (...args) => call(capability, operation, ...args)
   globalThis.hm = Object.freeze({
@@ -31,31 +54,41 @@ export function bootstrapSource (capabilities: string[]): string {
       }
     })
   })
-  // A call answers at once when the export is synchronous; otherwise it answers { pending: true }
-  // and settles later through __hmSettle, so a plain call never waits on promise plumbing.
+  // Calls come as flat triples (callId, method, args); the synchronous answers go back the same
+  // way (callId, ok, value) as the result of the batch. An export that returns a promise is
+  // answered later through __hmSettle, so a plain call never waits on promise plumbing.
   const settle = globalThis.__hmSettle
   delete globalThis.__hmSettle
   const toWire = (err) => ({ name: String(err?.name ?? 'Error'), message: String(err?.message ?? err) })
-  const answer = (callId, outcome) => {
+  const answer = (callId, ok, value) => {
     try {
-      settle.applyIgnored(undefined, [callId, outcome], { arguments: { copy: true } })
+      settle.applyIgnored(undefined, [callId, ok, value], { arguments: { copy: true } })
     } catch (err) {
-      settle.applyIgnored(undefined, [callId, { ok: false, error: toWire(err) }], { arguments: { copy: true } })
+      settle.applyIgnored(undefined, [callId, false, toWire(err)], { arguments: { copy: true } })
     }
   }
-  const invokeOne = (exportsObject, callId, method, args) => {
-    try {
-      const fn = exportsObject[method]
-      if (typeof fn !== 'function') return { ok: false, error: { name: 'UnknownMethodError', message: 'the extension exports no function ' + method } }
-      const value = fn(...args)
-      if (value == null || typeof value.then !== 'function') return { ok: true, value }
-      value.then(v => { answer(callId, { ok: true, value: v }) }, err => { answer(callId, { ok: false, error: toWire(err) }) })
-      return { pending: true }
-    } catch (err) {
-      return { ok: false, error: toWire(err) }
+  globalThis.__hmInvoke = (exportsObject, calls) => {
+    const answers = []
+    for (let i = 0; i < calls.length; i += 3) {
+      const callId = calls[i]
+      try {
+        const fn = exportsObject[calls[i + 1]]
+        if (typeof fn !== 'function') {
+          answers.push(callId, false, { name: 'UnknownMethodError', message: 'the extension exports no function ' + calls[i + 1] })
+          continue
+        }
+        const value = fn(...calls[i + 2])
+        if (value == null || typeof value.then !== 'function') {
+          answers.push(callId, true, value)
+        } else {
+          value.then(v => { answer(callId, true, v) }, err => { answer(callId, false, toWire(err)) })
+        }
+      } catch (err) {
+        answers.push(callId, false, toWire(err))
+      }
     }
+    return answers
   }
-  globalThis.__hmInvoke = (exportsObject, calls) => calls.map(([callId, method, args]) => invokeOne(exportsObject, callId, method, args))
 })()
 `
 }

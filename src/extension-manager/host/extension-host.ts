@@ -4,15 +4,21 @@
  * code and isolated-vm only; no writes, no child processes, no workers) as a second wall behind
  * the isolates, which see only `globalThis.hm`. Capability calls are forwarded to the node, which
  * decides and counts them; this process enforces what only it can see: heap (the isolate's
- * memoryLimit, ArrayBuffers included), CPU per synchronous run (`timeout`), and a rolling CPU
- * budget (a watchdog reading each isolate's cpuTime, which also catches loops that start after
- * an `await`, where `timeout` no longer applies).
+ * memoryLimit, ArrayBuffers included), CPU per run (`timeout`), and a rolling CPU budget (a
+ * watchdog reading each isolate's cpuTime).
+ *
+ * Extension code runs only when this process's main thread enters the isolate synchronously
+ * (`applySync` with the run's `timeout`): a batch of calls, or a batch of capability answers,
+ * whose promise continuations run inside that same run. So nothing runs in an isolate behind
+ * this thread's back, every run (a loop after an `await` too) is bounded by the timeout, and a
+ * call costs no thread hop. Capability requests and answers to calls whose export returned a
+ * promise leave the isolate with `applyIgnored`, which never waits.
  */
 import { createRequire } from 'node:module'
 import { TokenBucket } from '../token-bucket.ts'
 import { bootstrapSource } from './bootstrap.ts'
-import { batchingSender, toWire } from './protocol.ts'
-import type { Batch, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
+import { Outbox, toWire } from './protocol.ts'
+import type { Batch, FlatAnswers, FlatCalls, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type * as IvmTypes from 'isolated-vm'
 
 /** How often the watchdog reads CPU time: short enough to stop a runaway loop within a few ticks. */
@@ -22,25 +28,22 @@ const NS_PER_MS = 1e6
 
 const ivm: typeof IvmTypes = createRequire(import.meta.url)(requiredEnv('HYPERMESH_IVM_PATH'))
 
-type Answer = Outcome | { pending: true }
-
-interface QueuedCall {
-  callId: number
-  method: string
-  args: unknown[]
-  resolve: (outcome: Outcome) => void
-}
-
 interface Running {
   isolate: IvmTypes.Isolate
   context: IvmTypes.Context
-  invoke: IvmTypes.Reference<(...args: unknown[]) => Answer[]>
-  queue: QueuedCall[]
-  /** A batch is running in the isolate. */
-  busy: boolean
-  /** Calls whose export returned a promise, by call id, until the isolate settles them. */
-  pending: Map<number, (outcome: Outcome) => void>
+  invoke: IvmTypes.Reference<(...args: unknown[]) => FlatAnswers>
+  deliver: IvmTypes.Reference<(...args: unknown[]) => void>
   exportsRef: IvmTypes.Reference<unknown>
+  /** The module has been evaluated: calls may run. */
+  ready: boolean
+  /** Calls gathered in this turn (flat triples, as they came from the node). */
+  queue: FlatCalls
+  /** Capability answers gathered in this turn (flat triples: request id, ok, value or error). */
+  replies: unknown[]
+  /** A run is scheduled for the end of this turn. */
+  scheduled: boolean
+  /** Ids of calls inside the isolate and not yet answered (those whose export returned a promise). */
+  inside: Set<number>
   spec: LoadSpec
   cpu: TokenBucket
   lastCpuNs: bigint
@@ -48,49 +51,63 @@ interface Running {
 }
 
 const running = new Map<string, Running>()
-const pendingCapability = new Map<number, (outcome: Outcome) => void>()
+/** Capability requests forwarded to the node, by the id sent there: whose, and the isolate's own id. */
+const pendingCapability = new Map<number, { entry: Running, requestId: number }>()
 let nextCapabilityId = 0
-let nextCallId = 0
 
-const send = batchingSender<FromHost>(message => { process.send?.(message) })
+const outbox = new Outbox<FromHost>(message => { process.send?.(message) })
+const answersMessage = (_key: string, answers: FlatAnswers): FromHost => ({ type: 'answers', answers })
+
+/** Answers one call to the node (gathered with this turn's other answers into one message). */
+function answer (callId: number, ok: boolean, value: unknown): void {
+  outbox.list('', answersMessage).push(callId, ok, value)
+}
 
 /** Isolates still starting, so an unload (e.g. after the node gave up waiting) can end them too. */
 const starting = new Map<string, IvmTypes.Isolate>()
+
+const COPY = { copy: true } as const
 
 async function load (spec: LoadSpec): Promise<unknown> {
   unload(spec.ext)
   const isolate = new ivm.Isolate({ memoryLimit: spec.memoryMb })
   starting.set(spec.ext, isolate)
-  const pending = new Map<number, (outcome: Outcome) => void>()
   try {
     const context = await isolate.createContext()
-    await context.global.set('__hmSettle', new ivm.Reference((callId: number, outcome: Outcome) => {
-      const settle = pending.get(callId)
-      pending.delete(callId)
-      settle?.(outcome)
+    // filled in as the isolate comes up; capability answers may arrive before the module has finished evaluating
+    const entry: Running = {
+      isolate, context, spec, ready: false, queue: [], replies: [], scheduled: false, inside: new Set(),
+      invoke: undefined as never, deliver: undefined as never, exportsRef: undefined as never,
+      cpu: new TokenBucket(spec.cpuPercent * 10, spec.cpuBurstMs),
+      lastCpuNs: 0n
+    }
+    await context.global.set('__hmSettle', new ivm.Reference((callId: number, ok: boolean, value: unknown) => {
+      // a call the host already answered (its batch failed, or the extension was stopped) stays answered
+      if (!entry.inside.delete(callId)) return
+      if (ok) answer(callId, true, value)
+      else answer(callId, false, memoryFailure(isolate, value) ?? value)
     }))
-    await context.global.set('__hmHostCall', new ivm.Reference(async (capability: string, operation: string, args: unknown[]) => {
-      return await new Promise<Outcome>(resolve => {
-        const id = nextCapabilityId++
-        pendingCapability.set(id, resolve)
-        send({ type: 'capability', id, ext: spec.ext, capability, operation, args })
-      })
+    await context.global.set('__hmHostCall', new ivm.Reference((requestId: number, capability: string, operation: string, args: unknown[]) => {
+      if (entry.stopped != null) return
+      const id = nextCapabilityId++
+      pendingCapability.set(id, { entry, requestId })
+      outbox.push({ type: 'capability', id, ext: spec.ext, capability, operation, args })
     }))
     await context.eval(bootstrapSource(spec.capabilities), { timeout: spec.callTimeoutMs })
-    const invoke = await context.global.get('__hmInvoke', { reference: true })
+    entry.invoke = await context.global.get('__hmInvoke', { reference: true })
+    entry.deliver = await context.global.get('__hmDeliver', { reference: true })
     await context.global.delete('__hmInvoke')
+    await context.global.delete('__hmDeliver')
     const module = await isolate.compileModule(spec.code, { filename: spec.filename })
     await module.instantiate(context, (specifier: string) => {
       throw new Error(`extensions cannot import modules ("${specifier}"); use globalThis.hm`)
     })
     await module.evaluate({ timeout: spec.callTimeoutMs })
-    const exportsRef = module.namespace
-    const names = await context.evalClosure('return Object.keys($0)', [exportsRef.derefInto()], { result: { copy: true }, timeout: spec.callTimeoutMs }) as string[]
-    const entry: Running = {
-      isolate, context, invoke, exportsRef, spec, pending, queue: [], busy: false,
-      cpu: new TokenBucket(spec.cpuPercent * 10, spec.cpuBurstMs),
-      lastCpuNs: isolate.cpuTime
-    }
+    entry.exportsRef = module.namespace
+    const names = await context.evalClosure('return Object.keys($0)', [entry.exportsRef.derefInto()], { result: COPY, timeout: spec.callTimeoutMs }) as string[]
+    if (entry.stopped != null) throw Object.assign(new Error(entry.stopped.message), { name: entry.stopped.name })
+    entry.ready = true
+    entry.lastCpuNs = isolate.cpuTime
     running.set(spec.ext, entry)
     return { exports: names }
   } catch (err) {
@@ -112,48 +129,64 @@ function memoryFailure (isolate: IvmTypes.Isolate, err: unknown): WireError | un
 }
 
 /**
- * A call into an isolate. Calls queue per isolate and run in batches: while one batch runs,
- * the next gathers, so a busy extension pays one thread hop per batch instead of per call,
- * and an idle one still answers at once. An isolate runs one thing at a time anyway.
+ * Calls into an isolate gather for the rest of this turn (every call the node sent in one IPC
+ * read) and then run as one batch: one entry into the isolate, however many calls.
  */
-async function call (ext: string, method: string, args: unknown[]): Promise<unknown> {
+function enqueue (ext: string, calls: FlatCalls): void {
   const entry = running.get(ext)
-  if (entry == null) throw Object.assign(new Error(`extension ${ext} is not loaded in the host`), { name: 'ExtensionNotLoadedError' })
-  const outcome = await new Promise<Outcome>(resolve => {
-    entry.queue.push({ callId: nextCallId++, method, args, resolve })
-    void pump(entry)
-  })
-  if (outcome.ok) return outcome.value
-  const error = memoryFailure(entry.isolate, outcome.error) ?? outcome.error
-  throw Object.assign(new Error(error.message), { name: error.name })
+  if (entry == null) {
+    const error = { name: 'ExtensionNotLoadedError', message: `extension ${ext} is not loaded in the host` }
+    for (let i = 0; i < calls.length; i += 3) answer(calls[i] as number, false, error)
+    return
+  }
+  for (let i = 0; i < calls.length; i++) entry.queue.push(calls[i])
+  schedule(entry)
 }
 
-async function pump (entry: Running): Promise<void> {
-  if (entry.busy || entry.queue.length === 0) return
-  entry.busy = true
-  const batch = entry.queue.splice(0)
-  // registered first: the isolate may settle a call before apply() has returned here
-  for (const c of batch) entry.pending.set(c.callId, c.resolve)
+function schedule (entry: Running): void {
+  if (entry.scheduled) return
+  entry.scheduled = true
+  queueMicrotask(() => { run(entry) })
+}
+
+/** Capability answers first (they continue work begun earlier), then the new calls. */
+function run (entry: Running): void {
+  entry.scheduled = false
+  if (entry.stopped != null) return
+  if (entry.replies.length > 0) {
+    const replies = entry.replies
+    entry.replies = []
+    try {
+      entry.deliver.applySync(undefined, [replies], { arguments: COPY, timeout: entry.spec.callTimeoutMs })
+    } catch (err) {
+      // the continuations were cut off midway: the extension's state cannot be trusted any more
+      const failure = runFailure(entry, err)
+      if (entry.ready) stop(entry, failure)
+      else entry.stopped = failure
+      if (!entry.isolate.isDisposed) entry.isolate.dispose()
+      return
+    }
+  }
+  if (!entry.ready || entry.queue.length === 0) return
+  const batch = entry.queue
+  entry.queue = []
+  for (let i = 0; i < batch.length; i += 3) entry.inside.add(batch[i] as number)
+  let answers: FlatAnswers
   try {
-    const answers = await entry.invoke.apply(undefined, [entry.exportsRef.derefInto(), batch.map(c => [c.callId, c.method, c.args])], {
-      arguments: { copy: true }, result: { copy: true }, timeout: entry.spec.callTimeoutMs
-    })
-    batch.forEach((c, i) => {
-      const answer = answers[i]
-      if ('pending' in answer) return
-      entry.pending.delete(c.callId)
-      c.resolve(answer)
-    })
+    answers = entry.invoke.applySync(undefined, [entry.exportsRef.derefInto(), batch], { arguments: COPY, result: COPY, timeout: entry.spec.callTimeoutMs })
   } catch (err) {
     const error = runFailure(entry, err)
-    for (const c of batch) {
-      entry.pending.delete(c.callId)
-      c.resolve({ ok: false, error })
+    for (let i = 0; i < batch.length; i += 3) {
+      if (entry.inside.delete(batch[i] as number)) answer(batch[i] as number, false, error)
     }
-  } finally {
-    entry.busy = false
+    return
   }
-  void pump(entry)
+  for (let i = 0; i < answers.length; i += 3) {
+    const callId = answers[i] as number
+    entry.inside.delete(callId)
+    if (answers[i + 1] === true) answer(callId, true, answers[i + 2])
+    else answer(callId, false, memoryFailure(entry.isolate, answers[i + 2]) ?? answers[i + 2])
+  }
 }
 
 /** Why a run of extension code failed as a whole: the extension was stopped, ran out of memory or of time. */
@@ -174,10 +207,10 @@ function runFailure (entry: Running, err: unknown): WireError {
 function stop (entry: Running, error: WireError): void {
   if (entry.stopped != null) return
   entry.stopped = error
-  running.delete(entry.spec.ext)
+  if (running.get(entry.spec.ext) === entry) running.delete(entry.spec.ext)
   if (!entry.isolate.isDisposed) entry.isolate.dispose()
   settleAll(entry, error)
-  send({ type: 'crashed', ext: entry.spec.ext, error })
+  outbox.push({ type: 'crashed', ext: entry.spec.ext, error })
 }
 
 function unload (ext: string): void {
@@ -194,9 +227,11 @@ function unload (ext: string): void {
 
 /** Answers every call still waiting on a stopped isolate, which will never settle them itself. */
 function settleAll (entry: Running, error: WireError): void {
-  for (const settle of entry.pending.values()) settle({ ok: false, error })
-  entry.pending.clear()
-  for (const queued of entry.queue.splice(0)) queued.resolve({ ok: false, error })
+  for (const callId of entry.inside) answer(callId, false, error)
+  entry.inside.clear()
+  for (let i = 0; i < entry.queue.length; i += 3) answer(entry.queue[i] as number, false, error)
+  entry.queue = []
+  entry.replies = []
 }
 
 function watchdog (): void {
@@ -216,21 +251,27 @@ function watchdog (): void {
 
 async function handle (message: ToHost): Promise<void> {
   if (message.type === 'capability-reply') {
-    const resolve = pendingCapability.get(message.id)
+    const pending = pendingCapability.get(message.id)
     pendingCapability.delete(message.id)
-    resolve?.(message.outcome)
+    if (pending == null || pending.entry.stopped != null) return
+    const { outcome } = message
+    pending.entry.replies.push(pending.requestId, outcome.ok, outcome.ok ? outcome.value : outcome.error)
+    schedule(pending.entry)
+    return
+  }
+  if (message.type === 'calls') {
+    enqueue(message.ext, message.calls)
     return
   }
   let outcome: Outcome
   try {
     if (message.type === 'load') outcome = { ok: true, value: await load(message.spec) }
-    else if (message.type === 'call') outcome = { ok: true, value: await call(message.ext, message.method, message.args) }
     else if (message.type === 'permissions') outcome = { ok: true, value: permissions() }
     else { unload(message.ext); outcome = { ok: true, value: undefined } }
   } catch (err) {
     outcome = { ok: false, error: toWire(err) }
   }
-  send({ type: 'reply', id: message.id, outcome })
+  outbox.push({ type: 'reply', id: message.id, outcome })
 }
 
 function permissions (): HostPermissions {
@@ -256,4 +297,4 @@ process.on('message', (message: ToHost | Batch<ToHost>) => {
 })
 process.on('disconnect', () => { process.exit(0) })
 setInterval(watchdog, WATCHDOG_INTERVAL_MS)
-send({ type: 'ready' })
+outbox.push({ type: 'ready' })

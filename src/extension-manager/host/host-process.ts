@@ -3,15 +3,46 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { logger } from '@libp2p/logger'
+import { AbortError } from '../../util/errors.ts'
 import { ExtensionHostUnavailableError } from '../errors.ts'
-import { batchingSender } from './protocol.ts'
-import type { Batch, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
+import { Outbox } from './protocol.ts'
+import type { Batch, FlatAnswers, FlatCalls, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type { ChildProcess } from 'node:child_process'
 
 const log = logger('hypermesh:extension-manager:host')
 
 /** How long the host process may take to start before the node gives up on it. */
 export const HOST_START_TIMEOUT_MS = 10_000
+
+/**
+ * How often call deadlines are checked. One sweep for every call instead of a timer per call
+ * (timers cost more than the rest of a call at tens of thousands of calls per second); a
+ * deadline fires at most this late.
+ */
+export const DEADLINE_SWEEP_MS = 100
+
+export interface HostCallOptions {
+  /** Runs when the extension answers, also after the caller stopped waiting (frees a quota slot). */
+  onAnswer?: () => void
+  /** The caller stops waiting (AbortError) when this fires. */
+  signal?: AbortSignal
+  /** The caller stops waiting after this long with `timeoutError()`. */
+  timeoutMs?: number
+  timeoutError?: () => Error
+}
+
+interface PendingCall {
+  resolve: (value: unknown) => void
+  reject: (err: Error) => void
+  options: HostCallOptions
+  /** performance.now() past which the caller gets timeoutError(). */
+  expires: number
+  /** The caller has been answered already (timed out or aborted). */
+  done: boolean
+  onAbort?: () => void
+}
+
+const callsMessage = (ext: string, calls: FlatCalls): ToHost => ({ type: 'calls', ext, calls })
 
 export interface HostCallbacks {
   /** A capability call from inside an isolate; the node decides it and returns the outcome. */
@@ -32,18 +63,22 @@ const require = createRequire(import.meta.url)
 export class HostProcess {
   readonly #child: ChildProcess
   readonly #pending = new Map<number, { resolve: (outcome: Outcome) => void }>()
+  readonly #calls = new Map<number, PendingCall>()
   readonly #callbacks: HostCallbacks
-  readonly #send: (message: ToHost) => void
+  readonly #outbox: Outbox<ToHost>
+  readonly #sweep: NodeJS.Timeout
   #nextId = 0
+  #nextCallId = 0
   #exited?: string
 
   private constructor (child: ChildProcess, callbacks: HostCallbacks) {
     this.#child = child
     this.#callbacks = callbacks
     // the channel can close before 'exit' arrives; the exit handler answers what was pending
-    this.#send = batchingSender<ToHost>(message => {
+    this.#outbox = new Outbox<ToHost>(message => {
       if (this.#exited == null && child.connected) child.send(message, (err) => { if (err != null) log('send to host failed: %e', err) })
     })
+    this.#sweep = setInterval(() => { this.#expire() }, DEADLINE_SWEEP_MS).unref()
     child.on('error', (err) => { log.error('extension host process: %e', err) })
   }
 
@@ -84,8 +119,32 @@ export class HostProcess {
     return await this.#request({ type: 'load', id: 0, spec }) as { exports: string[] }
   }
 
-  async call (ext: string, method: string, args: unknown[]): Promise<unknown> {
-    return await this.#request({ type: 'call', id: 0, ext, method, args })
+  /**
+   * Calls `method` of the extension's module. Calls made in one turn of the event loop cross
+   * to the host together and into the isolate as one batch.
+   */
+  async call (ext: string, method: string, args: unknown[], options: HostCallOptions = {}): Promise<unknown> {
+    if (this.#exited != null) {
+      options.onAnswer?.()
+      throw new ExtensionHostUnavailableError(this.#exited)
+    }
+    const id = this.#nextCallId++
+    return await new Promise((resolve, reject) => {
+      const call: PendingCall = { resolve, reject, options, expires: Infinity, done: false }
+      if (options.timeoutMs != null) call.expires = performance.now() + options.timeoutMs
+      const signal = options.signal
+      if (signal != null) {
+        if (signal.aborted) {
+          call.done = true
+          reject(new AbortError())
+        } else {
+          call.onAbort = () => { call.done = true; reject(new AbortError()) }
+          signal.addEventListener('abort', call.onAbort, { once: true })
+        }
+      }
+      this.#calls.set(id, call)
+      this.#outbox.list(ext, callsMessage).push(id, method, args)
+    })
   }
 
   async unload (ext: string): Promise<void> {
@@ -105,12 +164,12 @@ export class HostProcess {
     await exited
   }
 
-  async #request (message: ToHost): Promise<unknown> {
+  async #request (message: Exclude<ToHost, { type: 'calls' }>): Promise<unknown> {
     if (this.#exited != null) throw new ExtensionHostUnavailableError(this.#exited)
     const id = this.#nextId++
     const outcome = await new Promise<Outcome>(resolve => {
       this.#pending.set(id, { resolve })
-      this.#send({ ...message, id })
+      this.#outbox.push({ ...message, id })
     })
     if (outcome.ok) return outcome.value
     throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name, wire: outcome.error })
@@ -124,10 +183,11 @@ export class HostProcess {
         clearTimeout(timer)
         this.#exited = `exited with ${signal ?? code}`
         log('host process %s', this.#exited)
-        for (const { resolve: settle } of this.#pending.values()) {
-          settle({ ok: false, error: { name: 'ExtensionCrashedError', message: `the extension host ${this.#exited}` } })
-        }
+        clearInterval(this.#sweep)
+        const error = { name: 'ExtensionCrashedError', message: `the extension host ${this.#exited}` }
+        for (const { resolve: settle } of this.#pending.values()) settle({ ok: false, error })
         this.#pending.clear()
+        for (const id of [...this.#calls.keys()]) this.#answer(id, false, error)
         reject(new ExtensionHostUnavailableError(this.#exited))
         this.#callbacks.onExit(this.#exited)
       })
@@ -140,7 +200,10 @@ export class HostProcess {
   }
 
   #dispatch (message: Exclude<FromHost, { type: 'ready' }>): void {
-    if (message.type === 'reply') {
+    if (message.type === 'answers') {
+      const answers: FlatAnswers = message.answers
+      for (let i = 0; i < answers.length; i += 3) this.#answer(answers[i] as number, answers[i + 1] as boolean, answers[i + 2])
+    } else if (message.type === 'reply') {
       const pending = this.#pending.get(message.id)
       this.#pending.delete(message.id)
       pending?.resolve(message.outcome)
@@ -148,7 +211,32 @@ export class HostProcess {
       this.#callbacks.onCrash(message.ext, message.error)
     } else {
       void this.#callbacks.onCapability(message.ext, message.capability, message.operation, message.args)
-        .then(outcome => { this.#send({ type: 'capability-reply', id: message.id, outcome }) })
+        .then(outcome => { this.#outbox.push({ type: 'capability-reply', id: message.id, outcome }) })
+    }
+  }
+
+  #answer (id: number, ok: boolean, value: unknown): void {
+    const call = this.#calls.get(id)
+    if (call == null) return
+    this.#calls.delete(id)
+    call.options.onAnswer?.()
+    if (call.onAbort != null) call.options.signal?.removeEventListener('abort', call.onAbort)
+    if (call.done) return
+    if (ok) {
+      call.resolve(value)
+    } else {
+      const error = value as WireError
+      call.reject(Object.assign(new Error(error.message), { name: error.name, wire: error }))
+    }
+  }
+
+  /** Callers whose deadline passed stop waiting; their calls stay pending until the host answers. */
+  #expire (): void {
+    const now = performance.now()
+    for (const call of this.#calls.values()) {
+      if (call.done || call.expires > now) continue
+      call.done = true
+      call.reject(call.options.timeoutError?.() ?? new Error(`no answer within ${call.options.timeoutMs} ms`))
     }
   }
 }

@@ -25,9 +25,17 @@ export interface LoadSpec {
   cpuBurstMs: number
 }
 
+/**
+ * Calls into an extension and their answers, the hot path, travel as flat arrays of triples
+ * (`callId, method, args` and `callId, ok, value-or-WireError`): one array per extension and
+ * turn, no object per call, and the host passes the array into the isolate as it came.
+ */
+export type FlatCalls = unknown[]
+export type FlatAnswers = unknown[]
+
 export type ToHost =
   | { type: 'load', id: number, spec: LoadSpec }
-  | { type: 'call', id: number, ext: string, method: string, args: unknown[] }
+  | { type: 'calls', ext: string, calls: FlatCalls }
   | { type: 'unload', id: number, ext: string }
   | { type: 'permissions', id: number }
   | { type: 'capability-reply', id: number, outcome: Outcome }
@@ -35,6 +43,7 @@ export type ToHost =
 export type FromHost =
   | { type: 'ready' }
   | { type: 'reply', id: number, outcome: Outcome }
+  | { type: 'answers', answers: FlatAnswers }
   | { type: 'capability', id: number, ext: string, capability: string, operation: string, args: unknown[] }
   | { type: 'crashed', ext: string, error: WireError }
 
@@ -43,17 +52,39 @@ export interface Batch<T> { type: 'batch', messages: T[] }
 
 /**
  * Queues messages and sends them together once the current turn of the event loop is over.
+ * `list(key, make)` hands out this turn's flat array for `key` (calls to one extension, or
+ * answers), adding the message that carries it on first use, so a turn with a thousand calls
+ * still sends one message with one array per extension.
  */
-export function batchingSender<T> (send: (message: T | Batch<T>) => void): (message: T) => void {
-  let queue: T[] = []
-  const flush = (): void => {
-    const messages = queue
-    queue = []
-    send(messages.length === 1 ? messages[0] : { type: 'batch', messages })
+export class Outbox<T> {
+  readonly #send: (message: T | Batch<T>) => void
+  #messages: T[] = []
+  readonly #lists = new Map<string, unknown[]>()
+
+  constructor (send: (message: T | Batch<T>) => void) {
+    this.#send = send
   }
-  return (message: T) => {
-    queue.push(message)
-    if (queue.length === 1) setImmediate(flush)
+
+  push (message: T): void {
+    this.#messages.push(message)
+    if (this.#messages.length === 1) setImmediate(this.#flush)
+  }
+
+  list (key: string, make: (key: string, items: unknown[]) => T): unknown[] {
+    let items = this.#lists.get(key)
+    if (items == null) {
+      items = []
+      this.#lists.set(key, items)
+      this.push(make(key, items))
+    }
+    return items
+  }
+
+  readonly #flush = (): void => {
+    const messages = this.#messages
+    this.#messages = []
+    this.#lists.clear()
+    this.#send(messages.length === 1 ? messages[0] : { type: 'batch', messages })
   }
 }
 
