@@ -24,6 +24,13 @@ export class BadBlockError extends HyperMeshError {
   }
 }
 
+/** A provider sent a block larger than the caller allows (the endless-data defence for single blocks). */
+export class BlockTooLargeError extends HyperMeshError {
+  constructor (cid: string, size: number, max: number) {
+    super(`block ${cid} is ${size} bytes, more than the ${max} allowed`)
+  }
+}
+
 /** A provider had requests pending and sent nothing for too long. */
 export class StallError extends HyperMeshError {
   constructor (peer: string, ms: number) {

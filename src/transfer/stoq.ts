@@ -5,7 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { ChunkStore } from '../store/index.ts'
 import {
-  CID, JSON_CODEC, CBOR_CODEC, ContentMismatchError, chunkCount, chunkLength, decodeManifestBytes, decodeRootObject, isHyperMeshCid, verifyBytes
+  CID, JSON_CODEC, CBOR_CODEC, RAW_CODEC, ContentMismatchError, chunkCount, chunkLength, decodeManifestBytes, decodeRootObject, isHyperMeshCid, verifyBytes
 } from '../package/index.ts'
 import type { Manifest } from '../package/index.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
@@ -17,7 +17,7 @@ import {
   DEFAULT_MAX_STREAMS_PER_PEER, DEFAULT_STALL_TIMEOUT_MS, DEFAULT_WINDOW, MAX_INBOUND_STREAMS, MAX_IN_FLIGHT, MAX_OUTBOUND_STREAMS,
   MAX_REOPENS_PER_PEER, PENALTY_MS, PROTOCOL
 } from './constants.ts'
-import { BadBlockError, NoProvidersError } from './errors.ts'
+import { BadBlockError, BlockTooLargeError, NoProvidersError } from './errors.ts'
 import { Provider } from './provider.ts'
 import type { AdmissionHook } from './provider.ts'
 import { TokenBucket } from './rate-limit.ts'
@@ -209,6 +209,22 @@ export class Stoq implements Startable {
     }
   }
 
+  /**
+   * Fetches one raw block (a consensus proof bundle, say) from the store or, verified before it
+   * is stored, from the given providers one after another. `maxSize` refuses a larger block.
+   */
+  async fetchBlock (cidInput: CID | string, options: Pick<FetchOptions, 'providers' | 'maxSize' | 'signal'> = {}): Promise<Uint8Array> {
+    const cid = typeof cidInput === 'string' ? parseCid(cidInput) : cidInput
+    if (!isHyperMeshCid(cid) || cid.code !== RAW_CODEC) throw new UnsupportedCidError(cid.toString())
+    const signal = AbortSignal.any([this.shutdown.signal, ...(options.signal !== undefined ? [options.signal] : [])])
+    const sessions = new SessionPool(this, this.components, this.init, cid, options, signal)
+    try {
+      return await this.getBlock(cid, sessions, signal, options.maxSize)
+    } finally {
+      sessions.close()
+    }
+  }
+
   /** A peer that sent a bad block is skipped by this node's fetches for PENALTY_MS. */
   penalise (peer: string): void {
     this.penalties.set(peer, Date.now() + PENALTY_MS)
@@ -238,8 +254,11 @@ export class Stoq implements Startable {
         if (cid.code === CBOR_CODEC) {
           decodeRootObject(bytes, { maxSize: maxBytes })
           await this.store.putRoot(cid, bytes)
-        } else {
+        } else if (cid.code === JSON_CODEC) {
           decodeManifestBytes(bytes)
+          await this.store.put(cid, bytes)
+        } else {
+          if (maxBytes !== undefined && bytes.length > maxBytes) throw new BlockTooLargeError(cid.toString(), bytes.length, maxBytes)
           await this.store.put(cid, bytes)
         }
         return bytes

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile, readFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pack, unpack, MIN_CHUNK_SIZE } from '../../src/package/index.ts'
+import { pack, unpack, cidOf, MIN_CHUNK_SIZE, RAW_CODEC } from '../../src/package/index.ts'
 import { createStoqNode } from '../helpers/stoq-node.ts'
 import type { StoqNode } from '../helpers/stoq-node.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -169,5 +169,23 @@ describe('stoq between two in-process nodes', () => {
     const { path } = await fileOf(2 * CHUNK)
     const packed = await pack(path, a.store, { chunkSize: CHUNK })
     await assert.rejects(b.stoq.fetch(packed.root, { providers: [a.addr('tcp')] }), (err: any) => err.name === 'NoProvidersError' && err.cause?.name === 'StreamResetError')
+  })
+
+  it('fetchBlock: one raw block, verified and stored; a size limit refuses it; other codecs are not raw blocks', async () => {
+    const a = await createStoqNode()
+    const b = await createStoqNode()
+    nodes.push(a, b)
+    const bytes = randomBytes(5000)
+    const cid = cidOf(RAW_CODEC, bytes)
+    await a.store.put(cid, bytes)
+    await assert.rejects(b.stoq.fetchBlock(cid, { providers: [a.addr('tcp')], maxSize: 4999 }), { name: 'BlockTooLargeError' })
+    assert.equal(await b.store.has(cid), false)
+    assert.deepEqual(Buffer.from(await b.stoq.fetchBlock(cid, { providers: [a.addr('tcp')] })), bytes)
+    assert.equal(await b.store.has(cid), true)
+    // from the store now, with no provider at all
+    assert.deepEqual(Buffer.from(await b.stoq.fetchBlock(cid.toString())), bytes)
+    const { path } = await fileOf(10)
+    const packed = await pack(path, a.store, { chunkSize: CHUNK })
+    await assert.rejects(b.stoq.fetchBlock(packed.manifestCid, { providers: [a.addr('tcp')] }), { name: 'UnsupportedCidError' })
   })
 })
