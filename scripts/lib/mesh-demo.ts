@@ -59,18 +59,20 @@ export async function prepareHelloPackage (baseDir: string, trust: MeshTrust, da
 }
 
 export interface DemoResult {
-  published: { name: string, version: string, manifest: string, on: string }
+  published: { name: string, version: string, manifest: string, on: string, proof?: string }
   found: { on: string, results: number }
-  fetched: { on: string, dir: string, files: number }
+  /** `proofChecked`: the fetch verified the version's consensus publish proof. */
+  fetched: { on: string, dir: string, files: number, proofChecked: boolean }
   installed: { on: string, id: string, version: string, state: string, granted: string[] }
   called: { on: string, result: unknown }
 }
 
+/** Runs a streamed operation; its result, plus the types of the progress events it sent (`events`). */
 async function stream (d: DaemonProcess, path: string, body: unknown, say: (m: string) => void): Promise<any> {
   const r = await streamRequest(d, path, body)
   if (r.error != null) throw new Error(`${path} on ${d.peerId}: ${r.error.code}: ${r.error.message}`)
   say(`    ${path}: ${r.lines.length} progress events`)
-  return r.result
+  return { ...r.result, events: r.lines.map((l: any) => l.type) }
 }
 
 /** Publish on `from`, then search, fetch, install and call on `to`. */
@@ -89,9 +91,9 @@ export async function runDemo (from: DaemonProcess, to: DaemonProcess, pkgDir: s
   const call = await to.request('POST', '/api/v1/extensions/hello/call', { method: 'hello', args: ['mesh'] })
   if (call.status !== 200) throw new Error(`calling hello failed: ${JSON.stringify(call.body)}`)
   return {
-    published: { name: published.name, version: published.version, manifest: published.manifest, on: from.peerId },
+    published: { name: published.name, version: published.version, manifest: published.manifest, on: from.peerId, ...(published.proof !== undefined ? { proof: published.proof } : {}) },
     found: { on: to.peerId, results: found.results.length },
-    fetched: { on: to.peerId, dir: fetched.dir, files: fetched.files },
+    fetched: { on: to.peerId, dir: fetched.dir, files: fetched.files, proofChecked: fetched.events.includes('registry:fetch:proof') },
     installed: { on: to.peerId, id: installed.id, version: installed.version, state: installed.state, granted: installed.grantedCapabilities },
     called: { on: to.peerId, result: call.body.result }
   }

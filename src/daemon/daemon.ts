@@ -23,6 +23,7 @@ import { consensusRoutes } from './routes/consensus.ts'
 import { extensionRoutes } from './routes/extensions.ts'
 import { trustRoutes } from './routes/trust.ts'
 import { RevocationSpread } from './revocations.ts'
+import { publishProofs } from './publish-proofs.ts'
 
 const log = logger('hypermesh:daemon')
 
@@ -93,7 +94,9 @@ export async function startDaemon (config: Config): Promise<Daemon> {
       marks: dht.marks,
       dataDir: config.dataDir,
       recordLifetimeMs: config.registry.recordLifetimeMs,
-      republishCheckMs: config.registry.republishCheckMs
+      republishCheckMs: config.registry.republishCheckMs,
+      // with validators in the mesh, every published version carries a consensus proof and fetches check it
+      proofs: consensus != null ? publishProofs(consensus) : undefined
     })
     assets = await AssetManager.open({ path: paths.assets })
     extensions = new ExtensionManager(assets, {

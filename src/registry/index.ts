@@ -60,6 +60,8 @@ export { checkManifest } from './check-manifest.ts'
 export { lookupRecord, RESOLVE_QUORUM } from './lookup.ts'
 export type { LookupContext } from './lookup.ts'
 export type { PublishProgress, SearchProgress, FetchProgress } from './progress.ts'
+export { PublishProofChecker, PublishProofMissingError, proofCid, MAX_PROOF_BYTES } from './publish-proof.ts'
+export type { PublishProofs } from './publish-proof.ts'
 
 /**
  * What createNode needs from the registry, built before the node: the kad-dht validator and

@@ -12,6 +12,7 @@ export type PublishProgress =
   | DhtProgressEvents
   | CustomProgressEvent<{ name: string, version: string, manifest: string, root: string, size: number }, 'registry:publish:packed'>
   | CustomProgressEvent<{ name: string, sequence: number, expires: string, bytes: number }, 'registry:publish:signed'>
+  | CustomProgressEvent<{ manifest: string, proof: string, bytes: number }, 'registry:publish:proved'>
   | CustomProgressEvent<{ keys: number }, 'registry:publish:provided'>
   | CustomProgressEvent<{ name: string, acceptedBy: number, rejectedBy: number }, 'registry:publish:stored'>
 
@@ -23,5 +24,6 @@ export type FetchProgress =
   | StoqFetchProgress
   | UnpackProgress
   | CustomProgressEvent<{ name: string, version: string, manifest: string, publisher: string }, 'registry:fetch:resolved'>
+  | CustomProgressEvent<{ manifest: string, proof: string }, 'registry:fetch:proof'>
   | CustomProgressEvent<{ manifest: string, root: string, size: number }, 'registry:fetch:verified'>
   | CustomProgressEvent<{ dir: string, files: number, size: number }, 'registry:fetch:unpacked'>

@@ -1,6 +1,6 @@
 import semver from 'semver'
 import { z } from 'zod'
-import { CAPABILITIES, JSON_CODEC, manifestSchema, tryParseCid, isHyperMeshCid } from '../package/index.ts'
+import { CAPABILITIES, JSON_CODEC, RAW_CODEC, manifestSchema, tryParseCid, isHyperMeshCid } from '../package/index.ts'
 import { canonicalJsonBytes, parseEnvelope } from '../trust/index.ts'
 import type { Envelope } from '../trust/index.ts'
 import {
@@ -40,10 +40,11 @@ export const recordVersionSchema = z.strictObject({
   capabilities: z.array(z.enum(CAPABILITIES)),
   published: timestamp,
   /**
-   * Hook for the consensus proof of `publish`: the CID of the bundle block (CBOR), fetched and
-   * checked with the consensus verifier at fetch/install time (SPEC.md, "Publish proof").
+   * The consensus proof of `publish`: the CID of the bundle's bytes as a raw BLAKE3 block, which
+   * the publisher serves over STOQ; fetched and verified at fetch/install time when the mesh
+   * requires proofs (SPEC.md, "Publish proof").
    */
-  proof: z.string().min(1).max(MAX_LABEL_LENGTH).optional()
+  proof: z.string().min(1).max(MAX_LABEL_LENGTH).refine(isProofCid, 'not a raw BLAKE3 CID').optional()
 })
 
 export const recordBodySchema = z.strictObject({
@@ -151,4 +152,10 @@ function parseJson (bytes: Uint8Array, what: string): unknown {
 
 function issues (error: z.ZodError): string {
   return error.issues.map(i => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+}
+
+/** A publish proof reference: a CIDv1 raw BLAKE3 block. */
+function isProofCid (text: string): boolean {
+  const cid = tryParseCid(text)
+  return cid !== undefined && isHyperMeshCid(cid) && cid.code === RAW_CODEC && cid.toString() === text
 }

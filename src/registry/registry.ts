@@ -36,6 +36,8 @@ import { signRecord } from './sign-record.ts'
 import { verifyRecord } from './verify-record.ts'
 import type { VerifiedRecord } from './verify-record.ts'
 import { parsePackageSpec } from './spec.ts'
+import { MAX_PROOF_BYTES, PublishProofChecker, proofCid } from './publish-proof.ts'
+import type { PublishProofs } from './publish-proof.ts'
 
 const log = logger('hypermesh:registry')
 
@@ -66,8 +68,8 @@ export interface RegistryInit {
   /** The node's LevelDB: own records and sequence marks live here. */
   datastore: Datastore
   store: ChunkStore
-  /** STOQ: fetches a manifest and its content into the store. */
-  transfer: Pick<Stoq, 'fetch'>
+  /** STOQ: fetches a manifest and its content (and a publish proof block) into the store. */
+  transfer: Pick<Stoq, 'fetch' | 'fetchBlock'>
   trustStore: ChainContext
   /** The same marks the kad-dht validator uses (registryDht().marks). */
   marks: SequenceMarks
@@ -85,6 +87,11 @@ export interface RegistryInit {
   republishCheckMs?: number
   /** @default () => new Date() */
   now?: () => Date
+  /**
+   * Consensus publish proofs (the mesh root names validators): publish makes one per version,
+   * and fetch refuses a version without a valid one. Without it neither happens.
+   */
+  proofs?: PublishProofs
 }
 
 export interface PublishOptions extends OperationOptions<PublishProgress> {
@@ -99,7 +106,7 @@ export interface PublishOptions extends OperationOptions<PublishProgress> {
    * @default true
    */
   republish?: boolean
-  /** CID of the consensus proof bundle for this publish (SPEC.md, "Publish proof"). */
+  /** CID of a consensus proof bundle for this publish, already stored here (SPEC.md, "Publish proof"); made when `proofs` is configured. */
   proof?: string
   chunkSize?: number
 }
@@ -107,6 +114,8 @@ export interface PublishOptions extends OperationOptions<PublishProgress> {
 export interface PublishResult {
   name: string
   version: string
+  /** CID of the version's consensus publish proof, when the mesh requires one. */
+  proof?: string
   sequence: number
   manifest: string
   root: string
@@ -147,9 +156,11 @@ export class Registry {
   private republishing?: Promise<unknown>
   /** Own records whose last put was stored by no peer; retried every republish tick. */
   private readonly unsent = new Set<string>()
+  private readonly proofChecker?: PublishProofChecker
 
   constructor (init: RegistryInit) {
     this.init = init
+    if (init.proofs !== undefined) this.proofChecker = new PublishProofChecker(init.proofs)
     this.published = new PublishedRecords(init.datastore)
     this.now = init.now ?? (() => new Date())
     this.lifetimeMs = Math.min(init.recordLifetimeMs ?? DEFAULT_RECORD_LIFETIME_MS, MAX_RECORD_LIFETIME_MS)
@@ -193,11 +204,12 @@ export class Registry {
     options.onProgress?.(new CustomProgressEvent('registry:publish:packed', { name: manifest.id, version: manifest.version, manifest: digest, root: manifest.content.root, size: manifest.content.size }))
     const previous = await this.previousRecord(manifest.id, options.signal)
     const now = this.now()
-    const versions = mergeVersions(previous?.versions ?? [], versionEntry(manifest, digest, now, options.proof), manifest.id)
+    const proof = options.proof ?? await this.proveToPublish(digest, options)
+    const versions = mergeVersions(previous?.versions ?? [], versionEntry(manifest, digest, now, proof), manifest.id)
     const body = nextRecordBody({ name: manifest.id, versions, after: [previous?.sequence, this.init.marks.get(manifest.id)], now, lifetimeMs: this.lifetimeMs })
     if (options.republish !== false) await saveCredentials(this.init.dataDir, creds)
     const result = await this.signAndPut(body, creds, options)
-    return { name: manifest.id, version: manifest.version, manifest: digest, root: manifest.content.root, size: manifest.content.size, ...result }
+    return { name: manifest.id, version: manifest.version, manifest: digest, root: manifest.content.root, size: manifest.content.size, ...(proof !== undefined ? { proof } : {}), ...result }
   }
 
   /** The newest verified record of `name` and its newest version satisfying `range`. */
@@ -251,12 +263,35 @@ export class Registry {
     const { name, range } = parsePackageSpec(spec)
     const { record, version } = await this.resolve(name, range, { signal: options.signal })
     options.onProgress?.(new CustomProgressEvent('registry:fetch:resolved', { name, version: version.version, manifest: version.manifest, publisher: record.publisher.fingerprint }))
+    if (this.proofChecker !== undefined) {
+      await this.proofChecker.check(name, version, async cid => this.fetchProof(cid, version, options.signal))
+      options.onProgress?.(new CustomProgressEvent('registry:fetch:proof', { manifest: version.manifest, proof: version.proof ?? '' }))
+    }
     const manifest = await this.storedManifest(version) ?? await this.fetchManifest(version, options)
     checkManifest(manifest, record, version)
     options.onProgress?.(new CustomProgressEvent('registry:fetch:verified', { manifest: version.manifest, root: version.root, size: version.size }))
     const out = await unpack(manifest, this.init.store, outDir, { signal: options.signal, onProgress: options.onProgress })
     options.onProgress?.(new CustomProgressEvent('registry:fetch:unpacked', out))
     return { name, version: version.version, manifest: version.manifest, ...out }
+  }
+
+  /** Makes, stores (pinned: this node serves it) and returns the CID of a publish proof of `digest`, when proofs are configured. */
+  private async proveToPublish (digest: string, options: OperationOptions<PublishProgress>): Promise<string | undefined> {
+    if (this.init.proofs === undefined) return undefined
+    const bundle = await this.init.proofs.prove(digest, { signal: options.signal })
+    const cid = proofCid(bundle)
+    await this.init.store.put(cid, bundle)
+    await this.init.store.pin(cid)
+    options.onProgress?.(new CustomProgressEvent('registry:publish:proved', { manifest: digest, proof: cid.toString(), bytes: bundle.length }))
+    return cid.toString()
+  }
+
+  /** A version's proof block: from the store, or over STOQ from the providers of its manifest (its publisher serves both). */
+  private async fetchProof (cid: string, version: RecordVersion, signal?: AbortSignal): Promise<Uint8Array> {
+    if (await this.init.store.has(CID.parse(cid))) return await this.init.store.get(CID.parse(cid))
+    const providers = await this.findPeers(contentKey(version.manifest), MAX_FETCH_PROVIDERS, signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS))
+    if (providers.length === 0) throw new NoProvidersError(cid)
+    return await this.init.transfer.fetchBlock(cid, { providers: providers.map(p => p.toString()), maxSize: MAX_PROOF_BYTES, signal })
   }
 
   /** The version's manifest when this node already holds it and all of its content (e.g. its publisher). */

@@ -36,6 +36,9 @@ describe('integration: the local mesh main job', () => {
       assert.equal(out.demo.published.on, out.nodes[0].peerId)
       assert.ok(out.demo.found.results >= 1)
       assert.ok(out.demo.fetched.files >= 3)
+      // every node is a validator: the version carries a consensus publish proof, checked on fetch
+      assert.match(out.demo.published.proof ?? '', /^bafk/)
+      assert.equal(out.demo.fetched.proofChecked, true)
       assert.equal(out.demo.installed.on, out.nodes[2].peerId)
       assert.equal(out.demo.installed.state, 'running')
       assert.deepEqual(out.demo.installed.granted, ['AssetManagement'])
