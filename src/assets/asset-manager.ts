@@ -18,6 +18,8 @@ const log = logger('hypermesh:assets')
  */
 export const RECORD_CACHE_SIZE = 10_000
 
+const NO_OPTIONS: OperationOptions = Object.freeze({})
+
 export interface AssetManagerInit {
   /** A LevelDB directory the manager opens and closes itself. */
   path?: string
@@ -47,6 +49,7 @@ export class AssetManager {
   readonly #records
   /** Insertion-ordered, so the first key is the least recently used. */
   readonly #cache = new Map<AssetId, AssetRecord>()
+  #mostRecent?: AssetId
   #closed = false
 
   private constructor (db: Level<string, string>, ownsDb: boolean) {
@@ -129,16 +132,30 @@ export class AssetManager {
 
   /**
    * A type-specific operation, e.g. `start` on a VirtualMachine. The handler gets the cached
-   * record itself, frozen, not a copy: this is the hot path of asset use.
+   * record itself, frozen, not a copy. Not async, and the caller's options are passed on as
+   * they are: this is the hot path of asset use, where every promise and object per call shows.
    */
-  async invoke (id: AssetId, operation: string, args: unknown, options: OperationOptions = {}): Promise<unknown> {
-    this.#assertOpen()
-    const record = this.#cached(id) ?? await this.get(id)
+  invoke (id: AssetId, operation: string, args: unknown, options: OperationOptions = NO_OPTIONS): Promise<unknown> {
+    const record = this.#closed ? undefined : this.#cached(id)
+    if (record == null) return this.#invokeUncached(id, operation, args, options)
+    try {
+      return this.#handlerFor(record, operation).invoke!(record, operation, args, options)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  async #invokeUncached (id: AssetId, operation: string, args: unknown, options: OperationOptions): Promise<unknown> {
+    const record = await this.get(id)
+    return await this.#handlerFor(record, operation).invoke!(record, operation, args, options)
+  }
+
+  #handlerFor (record: AssetRecord, operation: string): AssetExtensionHandler {
     const { handler } = this.handlers.get(record.type)
     if (handler.invoke == null || !(handler.operations ?? []).includes(operation)) {
       throw new AssetOperationNotSupportedError(record.type, operation)
     }
-    return await handler.invoke(record, operation, args, { signal: options.signal })
+    return handler
   }
 
   async close (): Promise<void> {
@@ -150,9 +167,11 @@ export class AssetManager {
   /** The cached record (frozen), marked most recently used. */
   #cached (id: AssetId): AssetRecord | undefined {
     const cached = this.#cache.get(id)
-    if (cached != null) {
+    // moving a key to the end reallocates a small map's table: skip it when it is there already
+    if (cached != null && this.#mostRecent !== id) {
       this.#cache.delete(id)
       this.#cache.set(id, cached)
+      this.#mostRecent = id
     }
     return cached
   }
@@ -173,6 +192,7 @@ export class AssetManager {
   #remember (record: AssetRecord): void {
     this.#cache.delete(record.id)
     this.#cache.set(record.id, deepFreeze(structuredClone(record)))
+    this.#mostRecent = record.id
     if (this.#cache.size > RECORD_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!)
   }
 

@@ -23,6 +23,7 @@ export function forwardingHandler (type: string, call: Call, operations: () => r
     update: async (record, patch, options) => await call('updateAsset', [type, record, patch], options?.signal) as { metadata?: Record<string, unknown> } ?? {},
     delete: async (record, options) => { await call('deleteAsset', [type, record], options?.signal) },
     get operations () { return operations() },
-    invoke: async (record, operation, args, options) => await call('invokeAsset', [type, record, operation, args], options?.signal)
+    // not async: the hot path of asset use
+    invoke: (record, operation, args, options) => call('invokeAsset', [type, record, operation, args], options?.signal)
   }
 }

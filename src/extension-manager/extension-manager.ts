@@ -32,7 +32,6 @@ import type { AssetTypeRegistration } from './asset-bridge.ts'
 import type { CallOptions, ExtensionManagerConfig } from './config.ts'
 import type { DiscoveredExtension, DiscoveryResult } from './discovery.ts'
 import type { Entry } from './entry.ts'
-import type { HostCallOptions } from './host/host-process.ts'
 import type { HostPermissions, WireError } from './host/protocol.ts'
 import type { RestartPolicy } from './restart-policy.ts'
 import type { ExtensionEventDetail, ExtensionEventType, ExtensionInfo } from './types.ts'
@@ -237,23 +236,21 @@ export class ExtensionManager extends EventTarget {
   }
 
   /** The inbound path shared by requests and asset operations: quota, host call, error mapping. */
-  async #invoke (entry: Entry, method: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
-    const id = entry.pkg.manifest.id
+  #invoke (entry: Entry, method: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
     // a reload or restart began after this call was admitted: wait for it rather than fail
-    while (entry.state !== 'running' && entry.loading != null) await entry.loading
-    if (entry.state !== 'running' || entry.inbound == null) throw new ExtensionNotReadyError(id, entry.state)
+    if (entry.state !== 'running' && entry.loading != null) return this.#invokeAfterLoading(entry, method, args, signal)
+    const id = entry.pkg.manifest.id
+    if (entry.state !== 'running' || entry.inbound == null) return Promise.reject(new ExtensionNotReadyError(id, entry.state))
     const release = entry.inbound.tryAcquire()
-    if (release == null) throw new ConcurrencyQuotaExceededError(id, entry.inbound.limit)
-    // the slot is freed when the extension answers, not when the caller stops waiting
-    const options: HostCallOptions = signal == null
-      ? { onAnswer: release, timeoutMs: CALL_TIMEOUT_MS, timeoutError: () => new ExtensionCallTimeoutError(id, method, CALL_TIMEOUT_MS) }
-      : { onAnswer: release, signal }
-    try {
-      return await this.#host!.call(id, method, args, options)
-    } catch (err: any) {
-      if (err instanceof HyperMeshError) throw err
-      throw rebuildError(id, method, err)
-    }
+    if (release == null) return Promise.reject(new ConcurrencyQuotaExceededError(id, entry.inbound.limit))
+    // the slot is freed when the extension answers, not when the caller stops waiting; failures
+    // come back as named errors (HostCallbacks.callError)
+    return this.#host!.call(id, method, args, signal == null ? { onAnswer: release, timeoutMs: CALL_TIMEOUT_MS } : { onAnswer: release, signal })
+  }
+
+  async #invokeAfterLoading (entry: Entry, method: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
+    while (entry.state !== 'running' && entry.loading != null) await entry.loading
+    return await this.#invoke(entry, method, args, signal)
   }
 
   async #ensureRunning (id: string, options: OperationOptions): Promise<void> {
@@ -390,9 +387,9 @@ export class ExtensionManager extends EventTarget {
     const mine = new Set(this.#assets.handlers.types().filter(t => t.owner === id).map(t => t.type))
     for (const type of types) {
       if (mine.has(type)) continue
-      this.#assets.registerHandler(type, id, forwardingHandler(type, async (method, args, signal) => {
-        if (entry.state !== 'running') await this.#ensureRunning(id, { signal })
-        return await this.#invoke(entry, method, args, signal)
+      this.#assets.registerHandler(type, id, forwardingHandler(type, (method, args, signal) => {
+        if (entry.state === 'running') return this.#invoke(entry, method, args, signal)
+        return this.#ensureRunning(id, { signal }).then(async () => await this.#invoke(entry, method, args, signal))
       }, () => entry.operations.get(type) ?? []))
     }
   }
@@ -445,7 +442,9 @@ export class ExtensionManager extends EventTarget {
         return await this.#router!.dispatch(activation, capability, operation, args)
       },
       onCrash: (ext, error) => { this.#onCrash(ext, error) },
-      onExit: (reason) => { this.#onHostExit(reason) }
+      onExit: (reason) => { this.#onHostExit(reason) },
+      callError: (ext, method, error) => rebuildError(ext, method, error),
+      callTimeoutError: (ext, method, ms) => new ExtensionCallTimeoutError(ext, method, ms)
     })
     try {
       this.#host = await this.#hostStarting

@@ -76,6 +76,29 @@ describe('AssetManager', () => {
     await assets.close()
   })
 
+  it('invoke hands the handler the cached record frozen, so no caller can change what the next one sees', async () => {
+    const assets = await AssetManager.open({ path: join(dir, 'frozen') })
+    const seen: Array<{ frozen: boolean, metadataFrozen: boolean }> = []
+    assets.registerHandler('Container', 'ext-a', {
+      ...recordingHandler(),
+      async invoke (record) {
+        seen.push({ frozen: Object.isFrozen(record), metadataFrozen: Object.isFrozen(record.metadata) })
+        assert.throws(() => { (record.metadata as Record<string, unknown>).label = 'changed' }, TypeError)
+        return record.metadata.label
+      }
+    })
+    const record = await assets.create('Container', { image: 'x' }, { metadata: { label: 'a' } })
+    assert.equal(await assets.invoke(record.id, 'start', null), 'a')
+    assert.equal(await assets.invoke(record.id, 'start', null), 'a')
+    assert.deepEqual(seen, [{ frozen: true, metadataFrozen: true }, { frozen: true, metadataFrozen: true }])
+    const copy = await assets.get(record.id)
+    copy.metadata.label = 'mine'
+    assert.equal((await assets.get(record.id)).metadata.label, 'a', 'get() returns a copy the caller may change')
+    await assert.rejects(assets.invoke(record.id, 'explode', null), { name: 'AssetOperationNotSupportedError' })
+    await assets.close()
+    await assert.rejects(assets.invoke(record.id, 'start', null), { name: 'AssetManagerClosedError' })
+  })
+
   it('leaves no record when the handler fails', async () => {
     const assets = await AssetManager.open({ path: join(dir, 'failing') })
     assets.registerHandler('Container', 'ext-a', { ...recordingHandler(), create: async () => { throw new Error('boom') } })

@@ -26,12 +26,13 @@ export interface HostCallOptions {
   onAnswer?: () => void
   /** The caller stops waiting (AbortError) when this fires. */
   signal?: AbortSignal
-  /** The caller stops waiting after this long with `timeoutError()`. */
+  /** The caller stops waiting after this long with the callbacks' callTimeoutError. */
   timeoutMs?: number
-  timeoutError?: () => Error
 }
 
 interface PendingCall {
+  ext: string
+  method: string
   resolve: (value: unknown) => void
   reject: (err: Error) => void
   options: HostCallOptions
@@ -42,6 +43,8 @@ interface PendingCall {
   onAbort?: () => void
 }
 
+const NO_OPTIONS: HostCallOptions = Object.freeze({})
+
 const callsMessage = (ext: string, calls: FlatCalls): ToHost => ({ type: 'calls', ext, calls })
 
 export interface HostCallbacks {
@@ -51,6 +54,10 @@ export interface HostCallbacks {
   onCrash: (ext: string, error: WireError) => void
   /** The host process itself ended. */
   onExit: (reason: string) => void
+  /** The error a call that failed inside the host rejects with (default: an Error with the wire name). */
+  callError?: (ext: string, method: string, error: WireError) => Error
+  /** The error a caller gets when its `timeoutMs` has passed without an answer. */
+  callTimeoutError?: (ext: string, method: string, ms: number) => Error
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -123,14 +130,15 @@ export class HostProcess {
    * Calls `method` of the extension's module. Calls made in one turn of the event loop cross
    * to the host together and into the isolate as one batch.
    */
-  async call (ext: string, method: string, args: unknown[], options: HostCallOptions = {}): Promise<unknown> {
+  // not async: the hot path of every asset operation, where each promise layer shows
+  call (ext: string, method: string, args: unknown[], options: HostCallOptions = NO_OPTIONS): Promise<unknown> {
     if (this.#exited != null) {
       options.onAnswer?.()
-      throw new ExtensionHostUnavailableError(this.#exited)
+      return Promise.reject(new ExtensionHostUnavailableError(this.#exited))
     }
     const id = this.#nextCallId++
-    return await new Promise((resolve, reject) => {
-      const call: PendingCall = { resolve, reject, options, expires: Infinity, done: false }
+    return new Promise((resolve, reject) => {
+      const call: PendingCall = { ext, method, resolve, reject, options, expires: Infinity, done: false }
       if (options.timeoutMs != null) call.expires = performance.now() + options.timeoutMs
       const signal = options.signal
       if (signal != null) {
@@ -222,12 +230,12 @@ export class HostProcess {
     call.options.onAnswer?.()
     if (call.onAbort != null) call.options.signal?.removeEventListener('abort', call.onAbort)
     if (call.done) return
-    if (ok) {
-      call.resolve(value)
-    } else {
-      const error = value as WireError
-      call.reject(Object.assign(new Error(error.message), { name: error.name, wire: error }))
-    }
+    if (ok) call.resolve(value)
+    else call.reject(this.#callError(call.ext, call.method, value as WireError))
+  }
+
+  #callError (ext: string, method: string, error: WireError): Error {
+    return this.#callbacks.callError?.(ext, method, error) ?? Object.assign(new Error(error.message), { name: error.name, wire: error })
   }
 
   /** Callers whose deadline passed stop waiting; their calls stay pending until the host answers. */
@@ -236,7 +244,8 @@ export class HostProcess {
     for (const call of this.#calls.values()) {
       if (call.done || call.expires > now) continue
       call.done = true
-      call.reject(call.options.timeoutError?.() ?? new Error(`no answer within ${call.options.timeoutMs} ms`))
+      const ms = call.options.timeoutMs ?? 0
+      call.reject(this.#callbacks.callTimeoutError?.(call.ext, call.method, ms) ?? new Error(`${call.ext} did not answer ${call.method} within ${ms} ms`))
     }
   }
 }
