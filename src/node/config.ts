@@ -30,6 +30,8 @@ export const ConfigSchema = z.object({
   connections: z.object({
     max: z.number().int().positive(),
     dialTimeoutMs: z.number().int().positive(),
+    /** Networks (multiaddrs, `/ipcidr/N` allowed) exempt from the inbound connection limits. */
+    allow: z.array(multiaddrString),
     redialKnownPeers: z.number().int().min(0)
   }).strict(),
   store: z.object({
@@ -61,7 +63,7 @@ export function defaultConfig (): Config {
     bootstrap: [],
     api: { host: D.DEFAULT_API_HOST, port: D.DEFAULT_API_PORT, bodyLimit: D.DEFAULT_API_BODY_LIMIT_BYTES },
     dht: { protocol: D.DHT_PROTOCOL, clientMode: false },
-    connections: { max: D.DEFAULT_MAX_CONNECTIONS, dialTimeoutMs: D.DEFAULT_DIAL_TIMEOUT_MS, redialKnownPeers: D.DEFAULT_REDIAL_KNOWN_PEERS },
+    connections: { max: D.DEFAULT_MAX_CONNECTIONS, dialTimeoutMs: D.DEFAULT_DIAL_TIMEOUT_MS, allow: [...D.DEFAULT_CONNECTION_ALLOW], redialKnownPeers: D.DEFAULT_REDIAL_KNOWN_PEERS },
     store: { quotaBytes: D.DEFAULT_STORE_QUOTA_BYTES },
     consensus: {},
     registry: {},

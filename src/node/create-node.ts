@@ -67,7 +67,7 @@ export async function buildLibp2p<S extends ServiceMap = ServiceMap> (options: C
     // STOQ (receiver CPU 2651–2792 ms vs 2393–2415 ms per 128 MiB): it copies multi-piece input
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: { maxConnections: config.connections.max, dialTimeout: config.connections.dialTimeoutMs },
+    connectionManager: { maxConnections: config.connections.max, dialTimeout: config.connections.dialTimeoutMs, allow: config.connections.allow },
     services: {
       identify: identify(),
       ping: ping(),

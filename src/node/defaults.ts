@@ -34,6 +34,15 @@ export const DEFAULT_DIAL_TIMEOUT_MS = 10_000
 /** Upper bound on the connection count; libp2p prunes above it. */
 export const DEFAULT_MAX_CONNECTIONS = 300
 
+/**
+ * Peers on these networks skip libp2p's inbound limits (5 new connections per second per host,
+ * 10 pending). Every node of a local mesh shares 127.0.0.1, so those limits refused most joins
+ * and DHT dials there (ECONNRESET): a 20-daemon mesh's publish → resolvable took 17–30 s instead
+ * of a fraction of one. A peer on loopback is another process of this host, which could do worse
+ * than open connections; remote peers keep the limits.
+ */
+export const DEFAULT_CONNECTION_ALLOW = ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
+
 /** How long a graceful shutdown may take before the daemon exits anyway. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000
 

@@ -14,12 +14,12 @@ import type { VerifiedRecord } from './verify-record.ts'
 const log = logger('hypermesh:registry:lookup')
 
 /**
- * Valid records a lookup collects before it stops the query. kad-dht's `get` waits for the whole
- * Kademlia query to end; a record is held by the ~20 peers closest to its key, so the first few
- * answers already come from them. Three (this node's copy counts) outvote one stale holder, and
- * the selector picks the highest sequence among them.
+ * Valid answers from peers a lookup waits for when this node knows no sequence of the name (no
+ * copy, no rollback mark): two independent holders, so one stale holder alone does not decide.
+ * kad-dht's `get` waits for the whole Kademlia query to end, and a name's ~20 closest peers
+ * all hold its record, so the first answers come from them and the rest adds only latency.
  */
-export const RESOLVE_QUORUM = 3
+export const RESOLVE_QUORUM = 2
 
 export interface LookupContext {
   dht: KadDHT
@@ -30,28 +30,52 @@ export interface LookupContext {
 }
 
 /**
- * Resolves a name's record: this node's stored copy plus records from the DHT query until
- * RESOLVE_QUORUM were collected (or the query ends), each verified as the validator does and
- * checked against the rollback mark; the best by the selector's rule wins. PackageNotFoundError
- * when none was found or none verified (then with the first refusal as its cause).
+ * Resolves a name's record from this node's stored copy and the DHT query, verifying each record
+ * as it arrives (as the validator does, plus the rollback mark). The query stops at the first
+ * peer's valid record at least as new as the newest sequence this node knew when the lookup
+ * began (its copy or its mark): nothing newer is known to exist, and a peer confirmed it. A node
+ * that knew nothing waits for RESOLVE_QUORUM answers (or the query's end). The best record by
+ * the selector's rule wins. PackageNotFoundError when none was found or none verified (then with
+ * the first refusal as its cause).
  */
 export async function lookupRecord (name: string, context: LookupContext, signal: AbortSignal): Promise<VerifiedRecord> {
   const key = recordKey(name)
-  const found: Uint8Array[] = []
+  const verified: VerifiedRecord[] = []
+  let found = 0
+  let firstError: unknown
+  const accept = (bytes: Uint8Array): VerifiedRecord | undefined => {
+    found++
+    try {
+      const record = verifyRecord(bytes, { trustStore: context.trustStore, at: context.now, name })
+      context.marks.check(name, record.body.sequence)
+      verified.push(record)
+      return record
+    } catch (err) {
+      firstError ??= err
+      return undefined
+    }
+  }
+  // read before the query: kad-dht's validator raises the mark with every record the query brings
+  let known = context.marks.get(name)
   try {
-    found.push(await dhtGetLocal(context.datastore, key))
+    const local = accept(await dhtGetLocal(context.datastore, key))
+    if (local !== undefined) known = Math.max(known ?? 0, local.body.sequence)
   } catch (err: any) {
     if (err.name !== 'DhtValueNotFoundError') throw err
   }
   const enough = new AbortController()
   const querySignal = anySignal([signal, enough.signal])
+  let answers = 0
   try {
     for await (const event of context.dht.get(key, { signal: querySignal })) {
-      // kad-dht turns a record its validator refused into a QUERY_ERROR, so these passed it
-      const value = event.name === 'PEER_RESPONSE' ? event.record?.value : event.name === 'VALUE' ? event.value : undefined
+      // a peer's answer to GET_VALUE (kad-dht turned one its validator refused into a
+      // QUERY_ERROR); its closing VALUE event repeats a record already seen here or the local copy
+      const value = event.name === 'PEER_RESPONSE' && event.messageName === 'GET_VALUE' ? event.record?.value : undefined
       if (value === undefined) continue
-      found.push(value)
-      if (found.length >= RESOLVE_QUORUM) {
+      const record = accept(value)
+      if (record === undefined) continue
+      answers++
+      if (known !== undefined ? record.body.sequence >= known : answers >= RESOLVE_QUORUM) {
         enough.abort()
         break
       }
@@ -63,18 +87,7 @@ export async function lookupRecord (name: string, context: LookupContext, signal
   } finally {
     querySignal.clear()
   }
-  if (found.length === 0) throw new PackageNotFoundError(name)
-  const verified: VerifiedRecord[] = []
-  let firstError: unknown
-  for (const bytes of found) {
-    try {
-      const record = verifyRecord(bytes, { trustStore: context.trustStore, at: context.now, name })
-      context.marks.check(name, record.body.sequence)
-      verified.push(record)
-    } catch (err) {
-      firstError ??= err
-    }
-  }
+  if (found === 0) throw new PackageNotFoundError(name)
   if (verified.length === 0) throw new PackageNotFoundError(name, { cause: firstError })
   return verified[selectBestRecord(verified.map(r => r.bytes))]
 }

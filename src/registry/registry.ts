@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { logger } from '@libp2p/logger'
 import type { PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
@@ -49,6 +50,8 @@ export const DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS = 5_000
 export const MAX_SEARCH_PEERS = 32
 /** How long stop() waits for an aborted republish to unwind (a DHT query may ignore the abort for a while). */
 const STOP_WAIT_MS = 5_000
+/** Pause before a fetch looks for the providers of a just-resolved record's content again. */
+const PROVIDER_RETRY_MS = 250
 /** Default timeout of a registry lookup when the caller gives no signal. */
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 30_000
 
@@ -198,11 +201,31 @@ export class Registry {
   async publish (dir: string, options: PublishOptions): Promise<PublishResult> {
     const creds = toCredentials(options.key, options.chain)
     const meta = { ...(options.meta ?? await readMetadata(dir)), certificate_fingerprint: creds.chain[0].fingerprint }
-    const packed = await pack(dir, this.init.store, { meta, chunkSize: options.chunkSize, signal: options.signal, onProgress: options.onProgress })
+    // the previous record is looked up while the directory is packed: neither needs the other
+    const packing = new AbortController()
+    const lookupSignal = AbortSignal.any([options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS), packing.signal])
+    const early = typeof meta.id === 'string' ? this.previousRecord(meta.id, lookupSignal) : undefined
+    // observed below once packing is done; until then a failed lookup must not be an unhandled rejection
+    early?.catch(() => {})
+    let packed: Awaited<ReturnType<typeof pack>>
+    try {
+      packed = await pack(dir, this.init.store, { meta, chunkSize: options.chunkSize, signal: options.signal, onProgress: options.onProgress })
+    } catch (err) {
+      packing.abort(err)
+      throw err
+    }
     const manifest = packed.manifest
     const digest = packed.manifestCid.toString()
     options.onProgress?.(new CustomProgressEvent('registry:publish:packed', { name: manifest.id, version: manifest.version, manifest: digest, root: manifest.content.root, size: manifest.content.size }))
-    const previous = await this.previousRecord(manifest.id, options.signal)
+    const useEarly = early !== undefined && meta.id === manifest.id
+    if (!useEarly) packing.abort()
+    // an early lookup that failed (its timeout may have run out during a long pack) is done again
+    const previous = useEarly
+      ? await early.catch(async (err: unknown) => {
+        if (options.signal?.aborted === true) throw err
+        return this.previousRecord(manifest.id, options.signal)
+      })
+      : await this.previousRecord(manifest.id, options.signal)
     const now = this.now()
     const proof = options.proof ?? await this.proveToPublish(digest, options)
     const versions = mergeVersions(previous?.versions ?? [], versionEntry(manifest, digest, now, proof), manifest.id)
@@ -303,7 +326,16 @@ export class Registry {
 
   /** Fetches the manifest and content over STOQ from the providers of the manifest's content key. */
   private async fetchManifest (version: RecordVersion, options: OperationOptions<FetchProgress>): Promise<Manifest> {
-    const providers = await this.findPeers(contentKey(version.manifest), MAX_FETCH_PROVIDERS, options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS))
+    const signal = options.signal ?? AbortSignal.timeout(DEFAULT_LOOKUP_TIMEOUT_MS)
+    const key = contentKey(version.manifest)
+    const until = Date.now() + DEFAULT_SEARCH_PROVIDERS_TIMEOUT_MS
+    let providers = await this.findPeers(key, MAX_FETCH_PROVIDERS, signal)
+    // a publisher puts its record and its provider records at once, so a record resolved right
+    // after publishing may come before the providers of its content can be found
+    while (providers.length === 0 && Date.now() + PROVIDER_RETRY_MS < until) {
+      await sleep(PROVIDER_RETRY_MS, undefined, { signal })
+      providers = await this.findPeers(key, MAX_FETCH_PROVIDERS, signal)
+    }
     if (providers.length === 0) throw new NoProvidersError(version.manifest)
     const fetched = await this.init.transfer.fetch(version.manifest, {
       providers: providers.map(p => p.toString()), signal: options.signal, onProgress: options.onProgress, maxSize: version.size
@@ -369,13 +401,19 @@ export class Registry {
       ...body.versions.flatMap(v => [contentKey(v.manifest), contentKey(v.root)]),
       ...discoveryKeysFor(body)
     ]
-    await Promise.all(cids.map(async cid => { await this.init.libp2p.contentRouting.provide(cid, { signal: options.signal }) }))
-    options.onProgress?.(new CustomProgressEvent('registry:publish:provided', { keys: cids.length }))
-    const put = await dhtPut(this.init.libp2p.services.dht, recordKey(body.name), bytes, {
-      signal: options.signal,
-      onProgress: options.onProgress,
-      allowZeroPeers: this.init.libp2p.getConnections().length === 0
-    })
+    // the record and the provider records go out together: waiting for the provides (one DHT walk
+    // per key) before the put made a record resolvable only seconds later; a fetch that resolves
+    // it before its providers are known looks for them again (fetchManifest)
+    const [put] = await Promise.all([
+      dhtPut(this.init.libp2p.services.dht, recordKey(body.name), bytes, {
+        signal: options.signal,
+        onProgress: options.onProgress,
+        allowZeroPeers: this.init.libp2p.getConnections().length === 0
+      }),
+      Promise.all(cids.map(async cid => { await this.init.libp2p.contentRouting.provide(cid, { signal: options.signal }) })).then(() => {
+        options.onProgress?.(new CustomProgressEvent('registry:publish:provided', { keys: cids.length }))
+      })
+    ])
     options.onProgress?.(new CustomProgressEvent('registry:publish:stored', { name: body.name, acceptedBy: put.acceptedBy.length, rejectedBy: put.rejectedBy.length }))
     if (put.acceptedBy.length === 0) this.unsent.add(body.name)
     else this.unsent.delete(body.name)
