@@ -1,21 +1,28 @@
 /**
- * Registry lookup benchmark (not a test): an in-process Kademlia mesh over @libp2p/memory with
- * our DHT protocol id, the real `/hmpkg` validator and selector (signed records, every one
- * verified by every node that stores or returns it), for 100, 250 and 500 nodes. For each size:
- * signed records are put from random nodes, then looked up from random other nodes.
+ * Registry benchmark (not a test), two parts:
  *
- * Reported per size: put latency and peers that stored the record; publish → resolvable (the put,
- * then a random other node's lookup until its first valid record, as `Registry.resolve` stops
- * early); lookup hops (the query-tree
- * depth of the peer whose record was selected: peers from the node's own routing table are hop 1,
- * peers they named are hop 2, ...); time to the first valid record; full `get` latency (until the
- * query ends, which is what `Registry.resolve` waits for); and the target hops ≤ log2(n) + 2.
+ * 1. Real daemons (scripts/lib/registry-daemon-bench.ts): `--daemons` (default 20) `hypermesh
+ *    daemon` processes on loopback with one mesh trust root; each round publishes a new package
+ *    through the control API on a random daemon while a random other daemon asks for it
+ *    (`/api/v1/registry/info`) from the same moment: publish → resolvable (target p95 < 250 ms at
+ *    20 daemons), then timed lookups. `--daemons 0` skips it.
+ * 2. An in-process Kademlia mesh over @libp2p/memory with our DHT protocol id, the real `/hmpkg`
+ *    validator and selector (signed records, every one verified by every node that stores or
+ *    returns it), for `--sizes` nodes (default 100, 250, 500). For each size: signed records are
+ *    put from random nodes, then looked up from random other nodes. Reported: put latency and
+ *    peers that stored the record; publish → resolvable (the put, then a random other node's
+ *    lookup until its first valid record); lookup hops (the query-tree depth of the peer whose
+ *    record was selected: peers from the node's own routing table are hop 1, peers they named are
+ *    hop 2, ...); time to the first valid record; full `get` latency (until the query ends); and
+ *    the target hops ≤ log2(n) + 2. `--sizes ''` skips it.
  *
- *   node scripts/bench-registry.ts [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--transport memory|tcp] [--json]
+ *   node scripts/bench-registry.ts [--daemons 20] [--rounds 20] [--daemon-lookups 100]
+ *     [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--transport memory|tcp] [--json]
  *
- * Prints a table on stderr and one JSON document on stdout. The 20-daemon loopback part of
- * issue 5 (publish → resolvable from another real daemon) is not here yet.
+ * Prints a table on stderr and one JSON document on stdout (with the host's load average: on a
+ * shared 2-core box the figures move with it).
  */
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -32,6 +39,9 @@ import { DHT_PROTOCOL } from '../src/node/index.ts'
 import { recordKey, RECORD_TYPE, registryDht, signRecord } from '../src/registry/index.ts'
 import { cidOf, CBOR_CODEC, JSON_CODEC } from '../src/package/index.ts'
 import { generateSigningKey, issueIntermediate, issuePublisher, issueRoot, TrustStore } from '../src/trust/index.ts'
+import { inBatches, pct, pick, round } from './lib/bench-stats.ts'
+import { runDaemonBench } from './lib/registry-daemon-bench.ts'
+import type { DaemonBenchRow } from './lib/registry-daemon-bench.ts'
 
 /** Nodes started or connected at once: bounds the burst of Noise handshakes on a 2-core box. */
 const BATCH = 25
@@ -42,6 +52,9 @@ const SETTLE_MS = 2_000
 
 const { values: args } = parseArgs({
   options: {
+    daemons: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '20' },
+    'daemon-lookups': { type: 'string', default: '100' },
     sizes: { type: 'string', default: '100,250,500' },
     records: { type: 'string', default: '20' },
     lookups: { type: 'string', default: '100' },
@@ -50,29 +63,13 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false }
   }
 })
-const sizes = args.sizes.split(',').map(Number)
+const sizes = args.sizes.split(',').filter(x => x.trim() !== '').map(Number)
 const RECORDS = Number(args.records)
 const LOOKUPS = Number(args.lookups)
 const DEGREE = Number(args.degree)
 
 type Node = Libp2p<{ dht: KadDHT, identify: unknown }>
 
-function pct (xs: number[], p: number): number {
-  if (xs.length === 0) return NaN
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(p / 100 * s.length))]
-}
-const round = (x: number): number => Math.round(x * 10) / 10
-function pick<T> (xs: T[], not?: T): T {
-  if (xs.length === 0 || (xs.length === 1 && xs[0] === not)) throw new Error('nothing to pick')
-  for (;;) {
-    const x = xs[Math.floor(Math.random() * xs.length)]
-    if (x !== not) return x
-  }
-}
-async function inBatches<T> (items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += BATCH) await Promise.all(items.slice(i, i + BATCH).map(fn))
-}
 
 const rootKey = generateSigningKey().privateKey
 const root = { certificate: await issueRoot({ subject: 'Bench Root', privateKey: rootKey }), privateKey: rootKey }
@@ -154,14 +151,23 @@ async function lookup (node: Node, key: Uint8Array): Promise<{ hops: number, fir
   return { hops, firstMs, totalMs, depth }
 }
 
+const say = (msg: string): void => { process.stderr.write(msg + '\n') }
+const load = { start: loadavg().map(round) }
+const DAEMONS = Number(args.daemons)
+let daemons: DaemonBenchRow | undefined
+if (DAEMONS > 0) {
+  daemons = await runDaemonBench({ nodes: DAEMONS, rounds: Number(args.rounds), lookups: Number(args['daemon-lookups']), say })
+}
+const afterDaemons = loadavg().map(round)
+
 const results: any[] = []
 for (const n of sizes) {
   const t0 = performance.now()
   const nodes: Node[] = []
-  await inBatches([...Array(n).keys()], async i => { nodes[i] = await makeNode(n, i) })
-  await inBatches(nodes, async node => { await node.start() })
+  await inBatches(BATCH, [...Array(n).keys()], async i => { nodes[i] = await makeNode(n, i) })
+  await inBatches(BATCH, nodes, async node => { await node.start() })
   // each node dials DEGREE random others: a connected random graph (the bootstrap)
-  await inBatches(nodes, async node => {
+  await inBatches(BATCH, nodes, async node => {
     for (let d = 0; d < DEGREE; d++) {
       const other = pick(nodes, node)
       await node.dial(multiaddr(other.getMultiaddrs()[0].toString())).catch(() => {})
@@ -170,7 +176,7 @@ for (const n of sizes) {
   process.stderr.write(`${n}: started and dialled in ${round((performance.now() - t0) / 1000)} s\n`)
   // the Kademlia join: every node looks itself up, filling its buckets beyond its direct links
   let joinFailures = 0
-  await inBatches(nodes, async node => {
+  await inBatches(BATCH, nodes, async node => {
     try {
       for await (const _ of node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.timeout(JOIN_TIMEOUT_MS) })) { /* drain */ }
     } catch {
@@ -243,6 +249,21 @@ for (const n of sizes) {
   process.stderr.write(`${n} nodes (setup ${row.setupS} s, routing table p50 ${row.routingTable.p50}): put p50 ${row.put.p50Ms} ms p95 ${row.put.p95Ms} ms (stored by ${row.put.storedByP50}); publish→resolvable p50 ${row.publishToResolvable.p50Ms} ms p95 ${row.publishToResolvable.p95Ms} ms; ` +
     `lookup hops p50 ${row.hops.p50} p95 ${row.hops.p95} max ${row.hops.max} (target ≤ ${row.targetHops}), first value p50 ${row.firstValue.p50Ms} ms p95 ${row.firstValue.p95Ms} ms, ` +
     `full get p50 ${row.getTotal.p50Ms} ms p95 ${row.getTotal.p95Ms} ms, ${failed} failed\n`)
-  await inBatches(nodes, async node => { await node.stop() })
+  await inBatches(BATCH, nodes, async node => { await node.stop() })
 }
-process.stdout.write(JSON.stringify({ bench: 'registry-sim', degree: DEGREE, records: RECORDS, results }, null, args.json ? 0 : 2) + '\n')
+const table: string[][] = [['part', 'nodes', 'publish→resolvable p50 / p95 ms', 'lookup p50 / p95 ms', 'hops p50 / p95 / max', 'target', 'measured', 'pass']]
+if (daemons !== undefined) {
+  const r = daemons.publishToResolvable
+  table.push(['daemons', String(daemons.daemons), `${r.p50Ms} / ${r.p95Ms}`, `${daemons.lookup.p50Ms} / ${daemons.lookup.p95Ms}`, '-', `p95 < ${r.targetP95Ms} ms`, `${r.p95Ms} ms (${daemons.failedRounds} of ${daemons.rounds} rounds failed)`, r.pass ? 'pass' : 'FAIL'])
+}
+for (const row of results) {
+  table.push(['memory sim', String(row.nodes), `${row.publishToResolvable.p50Ms} / ${row.publishToResolvable.p95Ms}`, `${row.firstValue.p50Ms} / ${row.firstValue.p95Ms}`, `${row.hops.p50} / ${row.hops.p95} / ${row.hops.max}`, `hops ≤ ${row.targetHops}`, `p95 ${row.hops.p95}`, row.meetsTarget ? 'pass' : 'FAIL'])
+}
+const widths = table[0].map((_, c) => Math.max(...table.map(r => r[c].length)))
+say('\n' + table.map(r => r.map((x, c) => x.padEnd(widths[c])).join('  ')).join('\n'))
+process.stdout.write(JSON.stringify({
+  bench: 'registry',
+  loadAverage: { start: load.start, afterDaemons, end: loadavg().map(round) },
+  daemons,
+  simulation: { transport: args.transport, degree: DEGREE, records: RECORDS, results }
+}, null, args.json ? 0 : 2) + '\n')
