@@ -36,7 +36,7 @@ interface PendingCall {
   resolve: (value: unknown) => void
   reject: (err: Error) => void
   options: HostCallOptions
-  /** performance.now() past which the caller gets timeoutError(). */
+  /** performance.now() past which the caller gets the callbacks' callTimeoutError. */
   expires: number
   /** The caller has been answered already (timed out or aborted). */
   done: boolean
@@ -128,9 +128,9 @@ export class HostProcess {
 
   /**
    * Calls `method` of the extension's module. Calls made in one turn of the event loop cross
-   * to the host together and into the isolate as one batch.
+   * to the host together and into the isolate as one batch. Not async: this is the hot path of
+   * every asset operation, where each promise layer shows.
    */
-  // not async: the hot path of every asset operation, where each promise layer shows
   call (ext: string, method: string, args: unknown[], options: HostCallOptions = NO_OPTIONS): Promise<unknown> {
     if (this.#exited != null) {
       options.onAnswer?.()
