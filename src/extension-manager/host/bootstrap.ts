@@ -1,15 +1,16 @@
 /**
- * The script that runs first in every isolate. It turns the one injected host reference into
- * `globalThis.hm` (the only door out of the isolate) and hides the reference itself. The host
- * still checks every call: what the isolate sees is convenience, not the security boundary.
+ * The code that runs first in every isolate, as a closure over two host references: `$0` takes
+ * capability requests, `$1` answers calls whose export returned a promise. It builds
+ * `globalThis.hm` (the only door out of the isolate) and returns the one function the host
+ * enters the isolate through; no reference is ever reachable from package code. The host still
+ * checks every call: what the isolate sees is convenience, not the security boundary.
  */
 export function bootstrapSource (capabilities: string[]): string {
   return `
-(() => {
-  const hostCall = globalThis.__hmHostCall
-  delete globalThis.__hmHostCall
-  // A capability call leaves with applyIgnored (it never blocks) and its answer comes back
-  // through __hmDeliver, run by the host like any other call, with the continuations after it.
+  const hostCall = $0
+  const settle = $1
+  // A capability call leaves with applyIgnored (it never blocks); its answer comes back in a
+  // later run (deliver below), whose promise continuations run before that run ends.
   const waiting = new Map()
   let nextRequest = 0
   const call = (capability, operation, ...args) => new Promise((resolve, reject) => {
@@ -22,7 +23,7 @@ export function bootstrapSource (capabilities: string[]): string {
       reject(err)
     }
   })
-  globalThis.__hmDeliver = (replies) => {
+  const deliver = (replies) => {
     for (let i = 0; i < replies.length; i += 3) {
       const settle = waiting.get(replies[i])
       waiting.delete(replies[i])
@@ -55,10 +56,8 @@ export function bootstrapSource (capabilities: string[]): string {
     })
   })
   // Calls come as flat triples (callId, method, args); the synchronous answers go back the same
-  // way (callId, ok, value) as the result of the batch. An export that returns a promise is
-  // answered later through __hmSettle, so a plain call never waits on promise plumbing.
-  const settle = globalThis.__hmSettle
-  delete globalThis.__hmSettle
+  // way (callId, ok, value) as the result of the run. An export that returns a promise is
+  // answered later through settle, so a plain call never waits on promise plumbing.
   const toWire = (err) => ({ name: String(err?.name ?? 'Error'), message: String(err?.message ?? err) })
   const answer = (callId, ok, value) => {
     try {
@@ -67,7 +66,9 @@ export function bootstrapSource (capabilities: string[]): string {
       settle.applyIgnored(undefined, [callId, false, toWire(err)], { arguments: { copy: true } })
     }
   }
-  globalThis.__hmInvoke = (exportsObject, calls) => {
+  // one run: capability answers first (their continuations run as this run ends), then calls
+  return (exportsObject, calls, replies) => {
+    deliver(replies)
     const answers = []
     for (let i = 0; i < calls.length; i += 3) {
       const callId = calls[i]
@@ -89,6 +90,5 @@ export function bootstrapSource (capabilities: string[]): string {
     }
     return answers
   }
-})()
 `
 }

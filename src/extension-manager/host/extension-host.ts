@@ -8,8 +8,8 @@
  * watchdog reading each isolate's cpuTime).
  *
  * Extension code runs only when this process's main thread enters the isolate synchronously
- * (`applySync` with the run's `timeout`): a batch of calls, or a batch of capability answers,
- * whose promise continuations run inside that same run. So nothing runs in an isolate behind
+ * (`applySync` with the run's `timeout`): once per turn, with the capability answers and the
+ * calls gathered in it; the promise continuations those answers resume run inside that run. So nothing runs in an isolate behind
  * this thread's back, every run (a loop after an `await` too) is bounded by the timeout, and a
  * call costs no thread hop. Capability requests and answers to calls whose export returned a
  * promise leave the isolate with `applyIgnored`, which never waits.
@@ -31,8 +31,8 @@ const ivm: typeof IvmTypes = createRequire(import.meta.url)(requiredEnv('HYPERME
 interface Running {
   isolate: IvmTypes.Isolate
   context: IvmTypes.Context
-  invoke: IvmTypes.Reference<(...args: unknown[]) => FlatAnswers>
-  deliver: IvmTypes.Reference<(...args: unknown[]) => void>
+  /** The isolate's entry function (see bootstrap.ts): capability answers, then calls. */
+  enter: IvmTypes.Reference<(...args: unknown[]) => FlatAnswers>
   exportsRef: IvmTypes.Reference<unknown>
   /** The module has been evaluated: calls may run. */
   ready: boolean
@@ -77,27 +77,23 @@ async function load (spec: LoadSpec): Promise<unknown> {
     // filled in as the isolate comes up; capability answers may arrive before the module has finished evaluating
     const entry: Running = {
       isolate, context, spec, ready: false, queue: [], replies: [], scheduled: false, inside: new Set(),
-      invoke: undefined as never, deliver: undefined as never, exportsRef: undefined as never,
+      enter: undefined as never, exportsRef: undefined as never,
       cpu: new TokenBucket(spec.cpuPercent * 10, spec.cpuBurstMs),
       lastCpuNs: 0n
     }
-    await context.global.set('__hmSettle', new ivm.Reference((callId: number, ok: boolean, value: unknown) => {
-      // a call the host already answered (its batch failed, or the extension was stopped) stays answered
+    const settle = new ivm.Reference((callId: number, ok: boolean, value: unknown) => {
+      // a call the host already answered (its run failed, or the extension was stopped) stays answered
       if (!entry.inside.delete(callId)) return
       if (ok) answer(callId, true, value)
       else answer(callId, false, memoryFailure(isolate, value) ?? value)
-    }))
-    await context.global.set('__hmHostCall', new ivm.Reference((requestId: number, capability: string, operation: string, args: unknown[]) => {
+    })
+    const hostCall = new ivm.Reference((requestId: number, capability: string, operation: string, args: unknown[]) => {
       if (entry.stopped != null) return
       const id = nextCapabilityId++
       pendingCapability.set(id, { entry, requestId })
       outbox.push({ type: 'capability', id, ext: spec.ext, capability, operation, args })
-    }))
-    await context.eval(bootstrapSource(spec.capabilities), { timeout: spec.callTimeoutMs })
-    entry.invoke = await context.global.get('__hmInvoke', { reference: true })
-    entry.deliver = await context.global.get('__hmDeliver', { reference: true })
-    await context.global.delete('__hmInvoke')
-    await context.global.delete('__hmDeliver')
+    })
+    entry.enter = await context.evalClosure(bootstrapSource(spec.capabilities), [hostCall, settle], { result: { reference: true }, timeout: spec.callTimeoutMs })
     const module = await isolate.compileModule(spec.code, { filename: spec.filename })
     await module.instantiate(context, (specifier: string) => {
       throw new Error(`extensions cannot import modules ("${specifier}"); use globalThis.hm`)
@@ -149,33 +145,31 @@ function schedule (entry: Running): void {
   queueMicrotask(() => { run(entry) })
 }
 
-/** Capability answers first (they continue work begun earlier), then the new calls. */
+/**
+ * One synchronous run: the capability answers gathered this turn (they continue work begun
+ * earlier; their continuations run before the run ends), then the calls.
+ */
 function run (entry: Running): void {
   entry.scheduled = false
   if (entry.stopped != null) return
-  if (entry.replies.length > 0) {
-    const replies = entry.replies
-    entry.replies = []
-    try {
-      entry.deliver.applySync(undefined, [replies], { arguments: COPY, timeout: entry.spec.callTimeoutMs })
-    } catch (err) {
-      // the continuations were cut off midway: the extension's state cannot be trusted any more
-      const failure = runFailure(entry, err)
-      if (entry.ready) stop(entry, failure)
-      else entry.stopped = failure
-      if (!entry.isolate.isDisposed) entry.isolate.dispose()
-      return
-    }
-  }
-  if (!entry.ready || entry.queue.length === 0) return
-  const batch = entry.queue
-  entry.queue = []
+  const replies = entry.replies
+  // no calls before the module has been evaluated; answers to its top-level capability calls may come
+  const batch = entry.ready ? entry.queue : []
+  if (replies.length === 0 && batch.length === 0) return
+  entry.replies = []
+  if (entry.ready) entry.queue = []
   for (let i = 0; i < batch.length; i += 3) entry.inside.add(batch[i] as number)
   let answers: FlatAnswers
   try {
-    answers = entry.invoke.applySync(undefined, [entry.exportsRef.derefInto(), batch], { arguments: COPY, result: COPY, timeout: entry.spec.callTimeoutMs })
+    answers = entry.enter.applySync(undefined, [entry.ready ? entry.exportsRef.derefInto() : undefined, batch, replies], { arguments: COPY, result: COPY, timeout: entry.spec.callTimeoutMs })
   } catch (err) {
     const error = runFailure(entry, err)
+    if (replies.length > 0) {
+      // continuations were cut off midway: the extension's state cannot be trusted any more
+      if (entry.ready) stop(entry, error)
+      else entry.stopped = error
+      if (!entry.isolate.isDisposed) entry.isolate.dispose()
+    }
     for (let i = 0; i < batch.length; i += 3) {
       if (entry.inside.delete(batch[i] as number)) answer(batch[i] as number, false, error)
     }
