@@ -20,7 +20,7 @@
  * **Quotas are counted where they cannot be dodged:**
  * - memory (heap incl. ArrayBuffers): the isolate's `memoryLimit` (host process);
  * - CPU: `timeout` per run of extension code — and every run is a synchronous entry by the host
- *   (a batch of calls, or a batch of capability answers with the promise continuations they
+ *   (the calls and capability answers of one turn, with the promise continuations those answers
  *   resume), so a loop after an `await` is bounded too — plus a watchdog that reads each
  *   isolate's `cpuTime` every 10 ms into a token bucket (rate = cpuPercent of a core, capacity =
  *   cpuBurstMs) and disposes an isolate in debt (host process);
