@@ -84,6 +84,11 @@ describe('extension host process', () => {
     held.splice(0).forEach(release => { release() })
   })
 
+  it('a module whose top level awaits a capability starts once the answer is delivered', async () => {
+    await host.load({ ...spec('tla'), code: 'const greeting = await hm.call("ProxyAccess", "echo", "hi")\nexport function get () { return greeting }' })
+    assert.equal(await host.call('tla', 'get', []), 'hi')
+  })
+
   it('a loop after an await is cut off at the run timeout; another extension waits at most about that long', async () => {
     const spinning = assert.rejects(host.call('b', 'spin', []), { name: 'CpuQuotaExceededError' })
     // let the spin begin: its continuation runs when the capability answer is delivered
