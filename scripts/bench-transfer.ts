@@ -199,9 +199,16 @@ const roles: Record<string, (init: any) => Promise<void>> = {
   'stoq-getter': async init => {
     const peer = await createStoqNode({ dir: init.dir, noiseFix: init.fix })
     let events = 0
+    const peak = { rss: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }
+    const sampler = process.env.BENCH_MEM !== undefined ? setInterval(() => {
+      const m = process.memoryUsage()
+      if (m.rss >> 20 > peak.rss) Object.assign(peak, { rss: m.rss >> 20, heapTotal: m.heapTotal >> 20, external: m.external >> 20, arrayBuffers: m.arrayBuffers >> 20 })
+    }, 20) : undefined
     const cpu = process.cpuUsage()
     const res = await peer.stoq.fetch(init.cid, { providers: init.providers, onProgress: () => { events++ } })
     const used = cpuMs(cpu)
+    clearInterval(sampler)
+    if (sampler !== undefined) process.stderr.write(`getter memory at peak RSS (MiB): ${JSON.stringify(peak)}\n`)
     if (res.size !== init.size || res.fetchedBytes !== init.size) throw new Error(`fetched ${res.fetchedBytes} of ${init.size}`)
     say({ ms: res.durationMs, cpuMs: used, maxRss: maxRss(), events })
     await peer.stop()

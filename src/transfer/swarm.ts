@@ -44,7 +44,9 @@ interface PeerState {
 }
 
 /**
- * The chunk scheduler for one root: every session keeps `window` requests in flight, chunks
+ * The chunk scheduler for one root: every session keeps `window` requests in flight (a slot is
+ * free again as soon as its answer arrives, and at most `window` received chunks wait for the
+ * store at once, so memory stays bounded when the disk is slower than the network), chunks
  * go to whichever session asks next (so faster peers take more), and once nothing is left
  * unrequested, a session with nothing in flight duplicates the oldest outstanding chunk
  * (endgame). A chunk is verified against its CID before it is written (the store's putChunk refuses a mismatch before
@@ -199,7 +201,13 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       st.requested.delete(i)
       if (finished) return
       if (data !== undefined) {
-        await onBlock(st, i, data)
+        // the answer freed a window slot: refill it while this chunk is verified and written, so
+        // the provider's queue never waits for our disk (onBlock marks the chunk as writing first)
+        const stored = onBlock(st, i, data)
+        void pump(st)
+        await stored
+        // a finished write may unblock peers held back by the limit on chunks being written
+        for (const other of states) if (other !== st) void pump(other)
       } else if (failure?.name === 'StoqRemoteError' && failure.wireCode === ERROR_CODES.NOT_FOUND) {
         st.lacks.add(i)
         requeue(i)
@@ -216,7 +224,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       if (st.pumping) return
       st.pumping = true
       try {
-        while (!finished && states.has(st) && st.session.inFlight < options.window) {
+        while (!finished && states.has(st) && st.session.inFlight < options.window && writing.size < options.window) {
           const i = pick(st)
           if (i === undefined) break
           if (options.bucket !== undefined) {

@@ -10,6 +10,7 @@ import type { StoqNode } from '../helpers/stoq-node.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { PROTOCOL } from '../../src/transfer/index.ts'
 import type { AdmissionHook } from '../../src/transfer/index.ts'
+import type { ChunkStore } from '../../src/store/index.ts'
 
 const CHUNK = MIN_CHUNK_SIZE
 
@@ -97,6 +98,50 @@ describe('stoq between two in-process nodes', () => {
     const out = join(getter.dir, 'out')
     await unpack(r.manifest!, getter.store, out)
     assert.deepEqual(await readFile(join(out, `f${data.length}.bin`)), data)
+  })
+
+  it('keeps asking while received chunks wait for a slow store, and stops at `window` chunks unwritten', async () => {
+    const provider = await createStoqNode()
+    let release = (): void => {}
+    const gate = new Promise<void>(resolve => { release = resolve })
+    let writing = 0
+    let maxWriting = 0
+    // the getter's store holds every chunk write until the gate opens
+    const slowStore = (store: ChunkStore): ChunkStore => new Proxy(store, {
+      get: (target, prop) => {
+        if (prop === 'putChunk') {
+          return async (...args: Parameters<ChunkStore['putChunk']>) => {
+            maxWriting = Math.max(maxWriting, ++writing)
+            try {
+              await gate
+              await target.putChunk(...args)
+            } finally {
+              writing--
+            }
+          }
+        }
+        const value = (target as any)[prop]
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+    })
+    const getter = await createStoqNode({ init: { window: 2 }, wrapStore: slowStore })
+    nodes.push(provider, getter)
+    const { path, data } = await fileOf(8 * CHUNK)
+    const packed = await pack(path, provider.store, { chunkSize: CHUNK })
+    const fetching = getter.stoq.fetch(packed.root, { providers: [provider.addr('tcp')] })
+    // root object + chunks 0 and 1, then chunk 2 refills the slot chunk 0's answer freed; with
+    // chunks 0 and 1 unwritten (= window) no further request goes out
+    const deadline = Date.now() + 3000
+    while (provider.stoq.provider.served < 4 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+    await new Promise(resolve => setTimeout(resolve, 300))
+    assert.equal(provider.stoq.provider.served, 4)
+    release()
+    const r = await fetching
+    assert.equal(r.fetchedChunks, 8)
+    assert.ok(maxWriting <= 4, `${maxWriting} chunks waited for the store at once`)
+    const out = join(getter.dir, 'out')
+    for await (const piece of getter.store.cat(packed.root)) await writeFile(out, piece, { flag: 'a' })
+    assert.deepEqual(await readFile(out), data)
   })
 
   it('drops a stalling provider and completes from another', async () => {
