@@ -2,7 +2,7 @@
  * Transfer benchmark (not a test): STOQ against a bare libp2p stream, Helia bitswap and a plain
  * HTTP/1.1 download, every peer a separate process on 127.0.0.1, medians of several runs.
  *
- *   node scripts/bench-transfer.ts [--size MiB] [--runs N] [--only row,row] [--json]
+ *   node scripts/bench-transfer.ts [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--json]
  *
  * Rows: bare-{tcp,quic}[-fix], stoq1-{tcp,quic}[-fix], stoq3-{tcp,quic}[-fix], helia-tcp, http,
  * http-file. "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends; QUIC
@@ -10,13 +10,11 @@
  * writes it to a file and hashes it with BLAKE3, the work STOQ does (STOQ also writes per chunk).
  * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
  * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
- * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS:
- * `NODE_OPTIONS=--max-semi-space-size=2` lowered the getter's peak RSS (1 GiB: 228 → 209 MiB)
- * at the same speed, since short-lived chunk buffers are then collected sooner; `=1` gave 212
- * against 221–230 MiB without it in later runs. The flag cannot be set from library code at run
- * time (v8.setFlagsFromString has no effect on the young generation then). An idle peer process
- * is ~134 MiB (57 MiB of it the mapped node binary and native modules), a STOQ window of
- * 4 instead of 8 chunks did not lower the 1 GiB peak (221 MiB).
+ * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS,
+ * to which `--max-semi-space-size` is added (see SEMI_SPACE_MIB). An idle peer process is ~134
+ * MiB (131 of it after loading its modules: the node binary, TypeScript stripping, libp2p, QUIC,
+ * Noise's wasm), a STOQ window of 4 instead of 8 chunks did not lower the 1 GiB peak (221 MiB).
+ * `BENCH_MEM=1` prints the STOQ getter's heap, external and ArrayBuffer MiB at its peak RSS.
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -52,12 +50,23 @@ const ALL_ROWS = [
   'helia-tcp', 'http', 'http-file'
 ]
 
+/**
+ * V8 young-generation semi-space (MiB) of every peer process, all rows alike (`--semi-space 0`
+ * keeps V8's default, up to 16 MiB here). A transfer allocates short-lived buffers and their
+ * wrappers fast; with the default the young generation grows to tens of MiB before it is
+ * collected: a 512 MiB STOQ fetch peaked at 223 MiB RSS (heap 90 MiB) against 168 MiB (heap
+ * 29 MiB) at 1 MiB. The flag cannot be set from library code at run time, so a daemon that
+ * fetches large packages should be started with it (NODE_OPTIONS or the launcher).
+ */
+const SEMI_SPACE_MIB = 1
+
 const { values: args } = parseArgs({
   options: {
     size: { type: 'string', default: '256' },
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
     json: { type: 'boolean', default: false },
+    'semi-space': { type: 'string', default: String(SEMI_SPACE_MIB) },
     role: { type: 'string' },
     init: { type: 'string' }
   }
@@ -256,6 +265,8 @@ function median (xs: number[]): number {
 async function main (): Promise<void> {
   const size = Number(args.size) * MiB
   const runs = Number(args.runs)
+  // children (every row's peers) inherit NODE_OPTIONS
+  if (args['semi-space'] !== '0') process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${args['semi-space']}`.trim()
   const rows = args.only !== undefined ? args.only.split(',') : ALL_ROWS
   const work = await mkdtemp(join(tmpdir(), 'hm-bench-'))
   const file = join(work, 'data.bin')
@@ -274,7 +285,7 @@ async function main (): Promise<void> {
     write()
   })
   const log = (s: string): void => { process.stderr.write(s + '\n') }
-  log(`bench: ${size / MiB} MiB, ${runs} runs per row, Node ${process.version}, rows: ${rows.join(' ')}`)
+  log(`bench: ${size / MiB} MiB, ${runs} runs per row, Node ${process.version}, NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}, rows: ${rows.join(' ')}`)
 
   const stoqProviders = new Map<string, PeerProcess[]>()
   let manifestCid = ''
@@ -352,7 +363,7 @@ async function main (): Promise<void> {
   for (const r of results) log(`| ${r.row} | ${r.mbps} | ${r.cpuMs} | ${r.maxRssMiB} |`)
   log('')
   for (const [k, v] of Object.entries(ratios)) if (v !== undefined) log(`${k}: ${v}×`)
-  say({ sizeMiB: size / MiB, runs, node: process.version, results, ratios })
+  say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', results, ratios })
 }
 
 if (args.role !== undefined) {
