@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -56,8 +56,24 @@ function hostCpuMs (pid: number | undefined): number {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
     return (Number(fields[11]) + Number(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND
   } catch {
+    // not Linux: no per-process CPU times to read
     return NaN
   }
+}
+
+/**
+ * How busy the machine was: CPUs, 1-minute load average, and the share of time some task
+ * waited for a CPU (Linux pressure stall information; NaN where there is none). Latency tails
+ * here are mostly waits for a CPU when the machine is shared.
+ */
+function machine (): { cpus: number, loadAverage1m: number, cpuPressureSomeAvg10: number } {
+  let pressure = NaN
+  try {
+    pressure = Number(/some avg10=([0-9.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? NaN)
+  } catch {
+    // not Linux, or a kernel without pressure stall information: the figure stays NaN
+  }
+  return { cpus: availableParallelism(), loadAverage1m: round3(loadavg()[0]), cpuPressureSomeAvg10: pressure }
 }
 
 function summary (samples: number[]): { n: number, p50: number, p95: number, p99: number, max: number } {
@@ -191,6 +207,7 @@ try {
 
   const result = {
     node: process.version,
+    machine: machine(),
     loads: { ...summary(loadMs), first: Math.round(loadMs[0] * 1000) / 1000, target: { p95: 50, seed: 100 } },
     loadPhases: { discover: summary(phases.discover), isolate: summary(phases.isolate), initialize: summary(phases.initialize) },
     assetInvoke: {
@@ -229,6 +246,7 @@ try {
     row(`asset invoke, ${CONCURRENT_CALLERS} callers, ${result.assetInvokeOpenLoop.offeredPerSecond}/s`, result.assetInvokeOpenLoop),
     row('  start lag behind the schedule', result.assetInvokeOpenLoop.startLag),
     row('asset invoke, 1 caller', result.assetInvokeOneCaller),
+    `machine: ${result.machine.cpus} CPUs, load average ${result.machine.loadAverage1m}, some task waiting for a CPU ${result.machine.cpuPressureSomeAvg10} % of the last 10 s`,
     `invoke throughput ${result.assetInvoke.opsPerSecond}/s (CPU per operation: node ${result.assetInvoke.cpuMicrosPerOp.node} µs, host process ${result.assetInvoke.cpuMicrosPerOp.host} µs), get throughput ${result.assetGet.opsPerSecond}/s; node event-loop delay during the open loop p99 ${result.assetInvokeOpenLoop.nodeLoopDelayP99} ms, max ${result.assetInvokeOpenLoop.nodeLoopDelayMax} ms`,
     JSON.stringify(result)
   ].join('\n') + '\n')
