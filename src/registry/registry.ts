@@ -397,26 +397,28 @@ export class Registry {
   }
 
   private async putAndProvide (body: RecordBody, bytes: Uint8Array, options: OperationOptions<PublishProgress>): Promise<{ acceptedBy: string[], rejectedBy: Array<{ peer: string, error: string }> }> {
-    const cids = [
-      ...body.versions.flatMap(v => [contentKey(v.manifest), contentKey(v.root)]),
-      ...discoveryKeysFor(body)
-    ]
-    // the record and the provider records go out together: waiting for the provides (one DHT walk
-    // per key) before the put made a record resolvable only seconds later; a fetch that resolves
-    // it before its providers are known looks for them again (fetchManifest)
+    const provide = async (cids: CID[]): Promise<void> => {
+      await Promise.all(cids.map(async cid => { await this.init.libp2p.contentRouting.provide(cid, { signal: options.signal }) }))
+    }
+    const contentKeys = body.versions.flatMap(v => [contentKey(v.manifest), contentKey(v.root)])
+    const discoveryKeys = discoveryKeysFor(body)
+    // each provide is a DHT walk of its own: waiting for all five before the put made a record
+    // resolvable seconds later on a busy mesh. The content's providers go out with the record (a
+    // fetch that resolves it first looks for them again, see fetchManifest); the discovery keys,
+    // which only search reads and which spread in their own time anyway, after it
     const [put] = await Promise.all([
       dhtPut(this.init.libp2p.services.dht, recordKey(body.name), bytes, {
         signal: options.signal,
         onProgress: options.onProgress,
         allowZeroPeers: this.init.libp2p.getConnections().length === 0
       }),
-      Promise.all(cids.map(async cid => { await this.init.libp2p.contentRouting.provide(cid, { signal: options.signal }) })).then(() => {
-        options.onProgress?.(new CustomProgressEvent('registry:publish:provided', { keys: cids.length }))
-      })
+      provide(contentKeys)
     ])
     options.onProgress?.(new CustomProgressEvent('registry:publish:stored', { name: body.name, acceptedBy: put.acceptedBy.length, rejectedBy: put.rejectedBy.length }))
     if (put.acceptedBy.length === 0) this.unsent.add(body.name)
     else this.unsent.delete(body.name)
+    await provide(discoveryKeys)
+    options.onProgress?.(new CustomProgressEvent('registry:publish:provided', { keys: contentKeys.length + discoveryKeys.length }))
     return put
   }
 
