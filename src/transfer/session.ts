@@ -3,7 +3,8 @@ import type { Stream } from '@libp2p/interface'
 import type { CID } from '../package/index.ts'
 import { MAX_IN_FLIGHT } from './constants.ts'
 import { ProtocolViolationError, StallError, StoqRemoteError, StreamClosedError } from './errors.ts'
-import { readMessages, writeMessage } from './stream-io.ts'
+import { writeMessage } from './stream-io.ts'
+import { readMessagesInto } from './block-reader.ts'
 import { MSG_BLOCK, MSG_ERROR, MSG_GET } from './wire.ts'
 
 const log = logger('hypermesh:transfer:session')
@@ -11,6 +12,8 @@ const log = logger('hypermesh:transfer:session')
 interface Pending {
   resolve: (data: Uint8Array[]) => void
   reject: (err: Error) => void
+  /** Where the block's bytes are copied as they arrive, when the caller lent a buffer. */
+  into?: Uint8Array
 }
 
 /**
@@ -44,13 +47,17 @@ export class Session {
     return this.closedWith === undefined
   }
 
-  /** Asks for a block; resolves with its (unverified) bytes, in pieces, or rejects with StoqRemoteError or a stream error. */
-  async get (cid: CID, signal?: AbortSignal): Promise<Uint8Array[]> {
+  /**
+   * Asks for a block; resolves with its (unverified) bytes, in pieces, or rejects with
+   * StoqRemoteError or a stream error. A block of exactly `into.length` bytes is copied into
+   * `into` as it arrives (the caller may reuse `into` once this resolved, not before).
+   */
+  async get (cid: CID, signal?: AbortSignal, into?: Uint8Array): Promise<Uint8Array[]> {
     if (this.closedWith !== undefined) throw this.closedWith
     if (this.pending.size >= MAX_IN_FLIGHT) throw new ProtocolViolationError(`at most ${MAX_IN_FLIGHT} requests may be in flight`)
     const id = this.nextId++
     if (this.pending.size === 0) this.lastHeard = performance.now()
-    const answer = new Promise<Uint8Array[]>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
+    const answer = new Promise<Uint8Array[]>((resolve, reject) => { this.pending.set(id, { resolve, reject, into }) })
     // the answer may be rejected (session closed) while the write still waits for 'drain'; this
     // marks it handled until the await below, which still throws it to the caller
     answer.catch(() => {})
@@ -85,7 +92,11 @@ export class Session {
 
   private async readLoop (): Promise<void> {
     try {
-      for await (const msg of readMessages(this.stream)) {
+      const target = (id: number, length: number): Uint8Array | undefined => {
+        const into = this.pending.get(id)?.into
+        return into?.length === length ? into : undefined
+      }
+      for await (const msg of readMessagesInto(this.stream, target)) {
         this.lastHeard = performance.now()
         const p = this.pending.get(msg.id)
         if (p === undefined || msg.t === MSG_GET) throw new ProtocolViolationError(`unexpected message ${msg.t} for id ${msg.id}`)

@@ -4,6 +4,7 @@ import { byteLength, chunkCidAt, chunkCount, chunkLength } from '../package/inde
 import type { CID, RootObject } from '../package/index.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import { BadBlockError, ERROR_CODES, FetchIncompleteError, StoqRemoteError } from './errors.ts'
+import { ChunkBuffers } from './chunk-buffers.ts'
 import type { TokenBucket } from './rate-limit.ts'
 import type { Session } from './session.ts'
 import type { StoqFetchProgress } from './progress.ts'
@@ -67,6 +68,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
   let lastError: unknown
   let reopening = 0
   const startedWith = total - missing.length
+  const buffers = new ChunkBuffers(obj.chunkSize)
 
   return await new Promise<SwarmResult>((resolve, reject) => {
     let finished = false
@@ -190,9 +192,11 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       inflight.set(i, (inflight.get(i) ?? 0) + 1)
       let data: Uint8Array[] | undefined
       let failure: any
+      const into = buffers.take(chunkLength(obj, i))
       try {
-        data = await st.session.get(chunkCidAt(obj, i), options.signal)
+        data = await st.session.get(chunkCidAt(obj, i), options.signal, into)
       } catch (err) {
+        // `into` is not given back: the stream may still be copying into it
         failure = err
       }
       const n = (inflight.get(i) ?? 1) - 1
@@ -206,6 +210,8 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
         const stored = onBlock(st, i, data)
         void pump(st)
         await stored
+        // written or discarded: nothing holds the bytes any more
+        buffers.give(into)
         // a finished write may unblock peers held back by the limit on chunks being written
         for (const other of states) if (other !== st) void pump(other)
       } else if (failure?.name === 'StoqRemoteError' && failure.wireCode === ERROR_CODES.NOT_FOUND) {
