@@ -75,8 +75,10 @@ try {
     spawnDaemon({ dataDir: dirs[i + 1], bootstrap: [tcpAddr(first)] })))
   nodes.push(...rest)
 
+  // joined = the DHT can query someone: a connection counts only once identify admits the peer
+  // to the routing table, and a put made before that reaches nobody
   await waitFor(async () => {
-    const counts = await Promise.all(nodes.map(async n => (await n.request('GET', '/api/v1/peers')).body.peers.length))
+    const counts = await Promise.all(nodes.map(async n => (await n.request('GET', '/api/v1/status')).body.dht.routingTablePeers))
     return count === 1 || counts.every(c => c >= 1)
   }, 'every node to join the mesh', JOIN_TIMEOUT_MS)
 

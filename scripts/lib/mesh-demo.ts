@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ROOT, cliJson as cli, streamRequest } from './daemon-process.ts'
@@ -72,16 +73,30 @@ async function stream (d: DaemonProcess, path: string, body: unknown, say: (m: s
   const r = await streamRequest(d, path, body)
   if (r.error != null) throw new Error(`${path} on ${d.peerId}: ${r.error.code}: ${r.error.message}`)
   say(`    ${path}: ${r.lines.length} progress events`)
-  return { ...r.result, events: r.lines.map((l: any) => l.type) }
+  return { ...r.result, events: r.lines.map((l: any) => l.type), lines: r.lines }
 }
+
+/** Searches made before the demo gives up on finding the package it just published. */
+const SEARCH_ATTEMPTS = 6
+/** Pause between searches. */
+const SEARCH_RETRY_MS = 2_000
 
 /** Publish on `from`, then search, fetch, install and call on `to`. */
 export async function runDemo (from: DaemonProcess, to: DaemonProcess, pkgDir: string, trust: MeshTrust, workDir: string, say: (m: string) => void): Promise<DemoResult> {
   say('  publishing hello on node1')
   const published = await stream(from, '/api/v1/registry/publish', { dir: pkgDir, cert: trust.publisherCert, key: trust.publisherKey }, say)
   say('  searching the mesh from the last node')
-  const found = await stream(to, '/api/v1/registry/search', { text: 'hello' }, say)
-  if (!found.results.some((r: any) => r.name === 'hello')) throw new Error('search did not find hello')
+  // discovery is eventually consistent (provider records spread through the DHT): on a busy
+  // machine a search right after publishing may ask before they arrive, so it is asked again
+  let found: any
+  for (let attempt = 1; ; attempt++) {
+    found = await stream(to, '/api/v1/registry/search', { text: 'hello' }, say)
+    if (found.results.some((r: any) => r.name === 'hello')) break
+    const trail = found.lines.filter((l: any) => l.type?.startsWith('registry:search:')).map((l: any) => `${l.type} ${JSON.stringify(l.detail)}`)
+    if (attempt === SEARCH_ATTEMPTS) throw new Error(`search did not find hello in ${attempt} attempts; last: results ${JSON.stringify(found.results)}; ${trail.join('; ')}`)
+    say(`    not found yet (${trail.join('; ')}); searching again`)
+    await sleep(SEARCH_RETRY_MS)
+  }
   say('  fetching hello on the last node')
   const out = join(workDir, 'fetched-hello')
   await rm(out, { recursive: true, force: true })

@@ -27,6 +27,7 @@ describe('daemon control API', () => {
     assert.equal(res.status, 200)
     assert.equal(res.body.peerId, d.peerId)
     assert.equal(res.body.dht.protocol, '/hypermesh/kad/1.0.0')
+    assert.equal(typeof res.body.dht.routingTablePeers, 'number')
   })
 
   it('answers bad JSON with 400 and a stable code', async () => {

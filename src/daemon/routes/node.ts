@@ -50,7 +50,8 @@ export function nodeRoutes (app: FastifyInstance, { node, shutdown }: NodeRoutes
     uptimeSeconds: Math.round((Date.now() - node.startedAt) / 1000),
     connections: libp2p.getConnections().length,
     peers: libp2p.getPeers().length,
-    dht: { mode: await libp2p.services.dht.getMode(), protocol: node.config.dht.protocol },
+    // routingTablePeers: peers the DHT can query; connections count before identify admits them
+    dht: { mode: await libp2p.services.dht.getMode(), protocol: node.config.dht.protocol, routingTablePeers: routingTableSize(libp2p.services.dht) },
     addresses: libp2p.getMultiaddrs().map(String)
   }))
 
@@ -97,4 +98,9 @@ export function nodeRoutes (app: FastifyInstance, { node, shutdown }: NodeRoutes
     reply.type('text/plain; version=0.0.4')
     return lines.join('\n') + '\n'
   })
+}
+
+/** The kad-dht routing table's size (the class exposes it; the KadDHT interface does not). */
+function routingTableSize (dht: unknown): number {
+  return (dht as { routingTable?: { size?: number } }).routingTable?.size ?? 0
 }
