@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { Record as DhtRecord } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
@@ -6,6 +7,11 @@ import { toString as u8ToString } from 'uint8arrays/to-string'
 import { HyperMeshError } from '../util/errors.ts'
 import type { OperationOptions } from '../util/progress.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
+
+/** Puts made while the routing table is empty before a put reports that no peer stored it. */
+const EMPTY_TABLE_ATTEMPTS = 4
+/** Pause between those puts. */
+const EMPTY_TABLE_RETRY_MS = 500
 
 /** A DHT put that no peer stored: kad-dht does not fail the put itself, so we do. */
 export class DhtPutRejectedError extends HyperMeshError {}
@@ -34,14 +40,20 @@ export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, o
   // the put first looks up the closest peers (its errors, a failed ping say, are no refusal),
   // then sends PUT_VALUE to each of them: only errors from a peer sent the record count
   const targets = new Set<string>()
-  for await (const event of dht.put(key, value, { signal: options.signal })) {
-    if (event.name === 'SEND_QUERY' && event.messageName === 'PUT_VALUE') {
-      targets.add(event.to.toString())
-    } else if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
-      accepted.add(event.from.toString())
-    } else if (event.name === 'QUERY_ERROR' && targets.has(event.from.toString())) {
-      rejected.set(event.from.toString(), event.error?.message ?? 'unknown error')
+  for (let attempt = 1; ; attempt++) {
+    for await (const event of dht.put(key, value, { signal: options.signal })) {
+      if (event.name === 'SEND_QUERY' && event.messageName === 'PUT_VALUE') {
+        targets.add(event.to.toString())
+      } else if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
+        accepted.add(event.from.toString())
+      } else if (event.name === 'QUERY_ERROR' && targets.has(event.from.toString())) {
+        rejected.set(event.from.toString(), event.error?.message ?? 'unknown error')
+      }
     }
+    // connected yet sent to nobody: the routing table is still empty (a node just started, its
+    // peers not yet admitted by identify), which passes in a moment
+    if (targets.size > 0 || options.allowZeroPeers === true || attempt === EMPTY_TABLE_ATTEMPTS) break
+    await sleep(EMPTY_TABLE_RETRY_MS, undefined, { signal: options.signal })
   }
   // a peer that answered but then had an error logged (value not stored as sent) did not accept
   for (const peer of rejected.keys()) accepted.delete(peer)
