@@ -326,9 +326,7 @@ class SessionPool {
     const signal = AbortSignal.any([AbortSignal.timeout(this.init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS), this.signal])
     try {
       const connection = await this.components.connectionManager.openConnection(peerIdFromString(session.peer), { signal })
-      const stream = await connection.newStream(PROTOCOL, { signal })
-      const fresh = new Session(stream, session.peer, this.init.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS)
-      this.sessions.push(fresh)
+      const fresh = await this.newSession(connection, signal)
       log('reopened a STOQ stream to %s (try %d)', session.peer, tries + 1)
       return fresh
     } catch (err: any) {
@@ -354,8 +352,7 @@ class SessionPool {
         const peer = connection.remotePeer.toString()
         if (seen.has(peer) || this.stoq.isPenalised(peer) || this.sessions.length >= max) return
         seen.add(peer)
-        const stream = await connection.newStream(PROTOCOL, { signal })
-        this.sessions.push(new Session(stream, peer, init.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS))
+        await this.newSession(connection, signal)
       } catch (err: any) {
         if (this.signal.aborted) throw this.signal.reason
         log('could not open a STOQ stream to %s: %s', target.toString(), err.message)
@@ -364,6 +361,14 @@ class SessionPool {
     if (this.sessions.length === 0) throw new NoProvidersError(this.cid.toString())
     this.options.onProgress?.(new CustomProgressEvent('stoq:fetch:providers', { root: this.cid.toString(), peers: this.sessions.map(s => s.peer) }))
     return this.sessions
+  }
+
+  /** A STOQ stream on `connection`, as a session of this fetch. */
+  private async newSession (connection: Connection, signal: AbortSignal): Promise<Session> {
+    const stream = await connection.newStream(PROTOCOL, { signal })
+    const session = new Session(stream, connection.remotePeer.toString(), this.init.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS)
+    this.sessions.push(session)
+    return session
   }
 
   private async targets (components: StoqComponents, max: number): Promise<Array<PeerId | Multiaddr | Multiaddr[]>> {
