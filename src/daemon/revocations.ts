@@ -159,10 +159,11 @@ export class RevocationSpread {
       if (this.shutdown.signal.aborted) return
       const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(REFRESH_LOOKUP_TIMEOUT_MS)])
       try {
-        const value = await node.getValue(new TextDecoder().decode(revocationKey(issuer)), { signal })
-        await this.apply(verifyRevocationRecord(value, { trustStore: this.trustStore, at: this.now(), key: revocationKey(issuer) }))
+        // the query itself is the pull: kad-dht runs this namespace's validator on every list a
+        // peer returns, and the validator applies what is newer
+        await node.getValue(new TextDecoder().decode(revocationKey(issuer)), { signal })
       } catch (err: any) {
-        if (err.name !== 'DhtValueNotFoundError' && err.name !== 'RollbackError') log('no newer revocation list of %s: %s', issuer, err.message)
+        if (err.name !== 'DhtValueNotFoundError') log('no revocation list of %s found: %s', issuer, err.message)
       }
     }
   }
