@@ -68,12 +68,12 @@ export interface DemoResult {
   called: { on: string, result: unknown }
 }
 
-/** Runs a streamed operation; its result, plus the types of the progress events it sent (`events`). */
+/** Runs a streamed operation; its result, plus the progress lines it sent (`lines`). */
 async function stream (d: DaemonProcess, path: string, body: unknown, say: (m: string) => void): Promise<any> {
   const r = await streamRequest(d, path, body)
   if (r.error != null) throw new Error(`${path} on ${d.peerId}: ${r.error.code}: ${r.error.message}`)
   say(`    ${path}: ${r.lines.length} progress events`)
-  return { ...r.result, events: r.lines.map((l: any) => l.type), lines: r.lines }
+  return { ...r.result, lines: r.lines }
 }
 
 /** Searches made before the demo gives up on finding the package it just published. */
@@ -108,7 +108,7 @@ export async function runDemo (from: DaemonProcess, to: DaemonProcess, pkgDir: s
   return {
     published: { name: published.name, version: published.version, manifest: published.manifest, on: from.peerId, ...(published.proof !== undefined ? { proof: published.proof } : {}) },
     found: { on: to.peerId, results: found.results.length },
-    fetched: { on: to.peerId, dir: fetched.dir, files: fetched.files, proofChecked: fetched.events.includes('registry:fetch:proof') },
+    fetched: { on: to.peerId, dir: fetched.dir, files: fetched.files, proofChecked: fetched.lines.some((l: any) => l.type === 'registry:fetch:proof') },
     installed: { on: to.peerId, id: installed.id, version: installed.version, state: installed.state, granted: installed.grantedCapabilities },
     called: { on: to.peerId, result: call.body.result }
   }
