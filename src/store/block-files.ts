@@ -3,6 +3,10 @@ import { access, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:f
 import { join } from 'node:path'
 import type { CID } from '../package/index.ts'
 
+/** The base32 alphabet of CIDv1 text: a block's shard is the last two characters of its CID. */
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
+const SHARDS = [...BASE32].flatMap(a => [...BASE32].map(b => a + b))
+
 /**
  * Blocks as files in a content-addressed layout: `blocks/<last two chars of the CID>/<CID>`.
  * The CID's base32 text starts with a fixed prefix, so its tail spreads files over 1024
@@ -26,6 +30,14 @@ export class BlockFiles {
     await rm(this.tmpDir, { recursive: true, force: true })
     await mkdir(this.tmpDir, { recursive: true })
     await mkdir(this.blocksDir, { recursive: true })
+    // every shard is made once, when the store is new, so no block write pays for a mkdir: a
+    // fresh store's first thousand blocks would otherwise each make their directory mid-transfer
+    for (const shard of await readdir(this.blocksDir)) this.shards.add(shard)
+    const missing = SHARDS.filter(shard => !this.shards.has(shard))
+    await Promise.all(missing.map(async shard => {
+      await mkdir(join(this.blocksDir, shard), { recursive: true })
+      this.shards.add(shard)
+    }))
   }
 
   path (cid: CID | string): string {

@@ -26,6 +26,22 @@ describe('chunk store', () => {
     await store.close()
   })
 
+  it('makes every shard directory when the store is new, and stores into a shard removed behind its back', async () => {
+    const dir = await tmp()
+    const store = await createStore({ dir })
+    const shards = await readdir(join(dir, 'blocks'))
+    assert.equal(shards.length, 32 * 32)
+    const data = bytes(100)
+    const cid = cidOf(RAW_CODEC, data)
+    await rm(join(dir, 'blocks', cid.toString().slice(-2)), { recursive: true })
+    await store.put(cid, data)
+    assert.deepEqual(new Uint8Array(await store.get(cid)), data)
+    await store.close()
+    const reopened = await createStore({ dir })
+    assert.equal(reopened.usage().used, 100)
+    await reopened.close()
+  })
+
   it('puts a block given in pieces, verified and written without joining', async () => {
     const store = await createStore({ dir: await tmp() })
     const data = bytes(3000)
