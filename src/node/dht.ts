@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { KadDHT } from '@libp2p/kad-dht'
+import type { PeerId } from '@libp2p/interface'
+import type { KadDHT, QueryEvent } from '@libp2p/kad-dht'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { Record as DhtRecord } from '@libp2p/kad-dht'
 import type { Datastore } from 'interface-datastore'
 import { Key } from 'interface-datastore'
@@ -7,6 +9,14 @@ import { toString as u8ToString } from 'uint8arrays/to-string'
 import { HyperMeshError } from '../util/errors.ts'
 import type { OperationOptions } from '../util/progress.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
+
+/**
+ * Peers a put sends the record to at once, from this node's own routing table, while its
+ * Kademlia walk looks for the closest peers: kad-dht's K. A mesh that small is all in the table,
+ * so the record reaches every node one round trip after the put starts instead of after the
+ * walk (a whole round of FIND_NODE to every peer) ends.
+ */
+export const DIRECT_PUT_PEERS = 20
 
 /** Puts made while the routing table is empty before a put reports that no peer stored it. */
 const EMPTY_TABLE_ATTEMPTS = 4
@@ -40,16 +50,20 @@ export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, o
   // the put first looks up the closest peers (its errors, a failed ping say, are no refusal),
   // then sends PUT_VALUE to each of them: only errors from a peer sent the record count
   const targets = new Set<string>()
-  for (let attempt = 1; ; attempt++) {
-    for await (const event of dht.put(key, value, { signal: options.signal })) {
-      if (event.name === 'SEND_QUERY' && event.messageName === 'PUT_VALUE') {
-        targets.add(event.to.toString())
-      } else if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
-        accepted.add(event.from.toString())
-      } else if (event.name === 'QUERY_ERROR' && targets.has(event.from.toString())) {
-        rejected.set(event.from.toString(), event.error?.message ?? 'unknown error')
-      }
+  const count = (event: QueryEvent): void => {
+    if (event.name === 'SEND_QUERY' && event.messageName === 'PUT_VALUE') {
+      targets.add(event.to.toString())
+    } else if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') {
+      accepted.add(event.from.toString())
+    } else if (event.name === 'QUERY_ERROR' && targets.has(event.from.toString())) {
+      rejected.set(event.from.toString(), event.error?.message ?? 'unknown error')
     }
+  }
+  for (let attempt = 1; ; attempt++) {
+    await Promise.all([
+      putToKnownPeers(dht, key, value, count, options.signal),
+      (async () => { for await (const event of dht.put(key, value, { signal: options.signal })) count(event) })()
+    ])
     // connected yet sent to nobody: the routing table is still empty (a node just started, its
     // peers not yet admitted by identify), which passes in a moment
     if (targets.size > 0 || options.allowZeroPeers === true || attempt === EMPTY_TABLE_ATTEMPTS) break
@@ -69,6 +83,27 @@ export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, o
     })
   }
   return result
+}
+
+/** The kad-dht internals a direct put uses (@libp2p/kad-dht 16: its routing table and network). */
+interface KadInternals {
+  routingTable?: { closestPeers: (kadId: Uint8Array, options: { count: number }) => PeerId[] }
+  network?: { sendRequest: (to: PeerId, msg: { type: 'PUT_VALUE', key: Uint8Array, record: Uint8Array }, options: { signal?: AbortSignal }) => AsyncIterable<QueryEvent> }
+}
+
+/**
+ * Sends PUT_VALUE to the DIRECT_PUT_PEERS peers of this node's routing table closest to the key,
+ * all at once. Each of them validates the record as it would one from the walk; answers are
+ * counted by `count` like the walk's. A kad-dht without those internals is left to its walk.
+ */
+async function putToKnownPeers (dht: KadDHT, key: Uint8Array, value: Uint8Array, count: (event: QueryEvent) => void, signal?: AbortSignal): Promise<void> {
+  const { routingTable, network } = dht as unknown as KadInternals
+  if (routingTable?.closestPeers == null || network?.sendRequest == null) return
+  const kadId = (await sha256.digest(key)).digest
+  const record = new DhtRecord(key, value, new Date()).serialize()
+  await Promise.all(routingTable.closestPeers(kadId, { count: DIRECT_PUT_PEERS }).map(async peer => {
+    for await (const event of network.sendRequest(peer, { type: 'PUT_VALUE', key, record }, { signal })) count(event)
+  }))
 }
 
 /** Gets the best value for a key (local record or peers', chosen by the namespace's selector). */

@@ -6,6 +6,7 @@ import type { Config } from './config.ts'
 import { buildLibp2p, joinMesh } from './create-node.ts'
 import type { HyperMeshLibp2p } from './create-node.ts'
 import { loadIdentity, openDatastore, readSwarmKey } from './data-dir.ts'
+import { PeerRecordCache } from './peer-record-cache.ts'
 import { dhtGet, dhtGetLocal, dhtPut } from './dht.ts'
 import type { PutResult, DhtProgressEvents } from './dht.ts'
 import { apiRecordKey, InvalidDhtKeyError } from './dht-test-records.ts'
@@ -50,6 +51,7 @@ export interface CreateNodeInit<S extends ServiceMap = ServiceMap> {
  */
 export async function createNode<S extends ServiceMap = ServiceMap> (config: Config, init: CreateNodeInit<S> = {}): Promise<HyperMeshNode<S>> {
   const datastore = await openDatastore(config.dataDir)
+  const peerRecords = new PeerRecordCache(datastore)
   let libp2p: HyperMeshLibp2p<S>
   let closeServices: (() => Promise<void>) | undefined
   try {
@@ -61,7 +63,7 @@ export async function createNode<S extends ServiceMap = ServiceMap> (config: Con
       services = prepared.services
       closeServices = prepared.close
     }
-    libp2p = await buildLibp2p<S>({ config, privateKey, datastore, swarmKey, validators: init.validators, selectors: init.selectors, services })
+    libp2p = await buildLibp2p<S>({ config, privateKey, datastore: peerRecords, swarmKey, validators: init.validators, selectors: init.selectors, services })
   } catch (err) {
     await closeServices?.().catch(() => {})
     await datastore.close()
@@ -84,6 +86,7 @@ export async function createNode<S extends ServiceMap = ServiceMap> (config: Con
       if (stopped) return
       stopped = true
       await libp2p.stop()
+      await peerRecords.flush()
       await closeServices?.()
       await datastore.close()
       log('stopped')
