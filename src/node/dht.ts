@@ -59,11 +59,13 @@ export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, o
       rejected.set(event.from.toString(), event.error?.message ?? 'unknown error')
     }
   }
+  const kad = kadInternals(dht)
   for (let attempt = 1; ; attempt++) {
-    await Promise.all([
-      putToKnownPeers(dht, key, value, count, options.signal),
-      (async () => { for await (const event of dht.put(key, value, { signal: options.signal })) count(event) })()
-    ])
+    if (kad === undefined) {
+      for await (const event of dht.put(key, value, { signal: options.signal })) count(event)
+    } else {
+      await putDirectThenWalk(dht, kad, key, value, count, options.signal)
+    }
     // connected yet sent to nobody: the routing table is still empty (a node just started, its
     // peers not yet admitted by identify), which passes in a moment
     if (targets.size > 0 || options.allowZeroPeers === true || attempt === EMPTY_TABLE_ATTEMPTS) break
@@ -85,25 +87,47 @@ export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, o
   return result
 }
 
-/** The kad-dht internals a direct put uses (@libp2p/kad-dht 16: its routing table and network). */
+/** The kad-dht internals a direct put uses (@libp2p/kad-dht 16: its routing table, network and datastore). */
 interface KadInternals {
-  routingTable?: { closestPeers: (kadId: Uint8Array, options: { count: number }) => PeerId[] }
-  network?: { sendRequest: (to: PeerId, msg: { type: 'PUT_VALUE', key: Uint8Array, record: Uint8Array }, options: { signal?: AbortSignal }) => AsyncIterable<QueryEvent> }
+  routingTable: { closestPeers: (kadId: Uint8Array, options: { count: number }) => PeerId[] }
+  network: { sendRequest: (to: PeerId, msg: { type: 'PUT_VALUE', key: Uint8Array, record: Uint8Array }, options: { signal?: AbortSignal }) => AsyncIterable<QueryEvent> }
+  components: { datastore: Datastore }
+}
+
+function kadInternals (dht: KadDHT): KadInternals | undefined {
+  const kad = dht as unknown as Partial<KadInternals>
+  if (kad.routingTable?.closestPeers == null || kad.network?.sendRequest == null || kad.components?.datastore == null) return undefined
+  return kad as KadInternals
 }
 
 /**
- * Sends PUT_VALUE to the DIRECT_PUT_PEERS peers of this node's routing table closest to the key,
- * all at once. Each of them validates the record as it would one from the walk; answers are
- * counted by `count` like the walk's. A kad-dht without those internals is left to its walk.
+ * kad-dht's put, with the record sent first to the DIRECT_PUT_PEERS peers of this node's routing
+ * table closest to the key, all at once, while the Kademlia walk looks for the closest peers of
+ * the whole mesh; the walk's peers that were not sent it already get it when the walk ends. Every
+ * peer validates the record as it would any put; answers are counted by `count`. Like kad-dht's
+ * put, this node keeps a copy (it answers queries for the key from it).
  */
-async function putToKnownPeers (dht: KadDHT, key: Uint8Array, value: Uint8Array, count: (event: QueryEvent) => void, signal?: AbortSignal): Promise<void> {
-  const { routingTable, network } = dht as unknown as KadInternals
-  if (routingTable?.closestPeers == null || network?.sendRequest == null) return
-  const kadId = (await sha256.digest(key)).digest
+async function putDirectThenWalk (dht: KadDHT, kad: KadInternals, key: Uint8Array, value: Uint8Array, count: (event: QueryEvent) => void, signal?: AbortSignal): Promise<void> {
   const record = new DhtRecord(key, value, new Date()).serialize()
-  await Promise.all(routingTable.closestPeers(kadId, { count: DIRECT_PUT_PEERS }).map(async peer => {
-    for await (const event of network.sendRequest(peer, { type: 'PUT_VALUE', key, record }, { signal })) count(event)
-  }))
+  await kad.components.datastore.put(recordDatastoreKey(key), record, { signal })
+  const sent = new Set<string>()
+  const send = async (peers: PeerId[]): Promise<void> => {
+    const fresh = peers.filter(p => !sent.has(p.toString()))
+    for (const p of fresh) sent.add(p.toString())
+    await Promise.all(fresh.map(async peer => {
+      for await (const event of kad.network.sendRequest(peer, { type: 'PUT_VALUE', key, record }, { signal })) count(event)
+    }))
+  }
+  const kadId = (await sha256.digest(key)).digest
+  const walk = async (): Promise<void> => {
+    const closest: PeerId[] = []
+    // the walk's own errors (a peer that did not answer FIND_NODE) are no refusal of the record
+    for await (const event of dht.getClosestPeers(key, { signal })) {
+      if (event.name === 'FINAL_PEER') closest.push(event.peer.id)
+    }
+    await send(closest)
+  }
+  await Promise.all([send(kad.routingTable.closestPeers(kadId, { count: DIRECT_PUT_PEERS })), walk()])
 }
 
 /** Gets the best value for a key (local record or peers', chosen by the namespace's selector). */
@@ -125,14 +149,17 @@ export async function dhtGet (dht: KadDHT, key: Uint8Array, options: OperationOp
 /** kad-dht keeps records under `/dht/record/<base32 key>` in the node's datastore. */
 const KAD_RECORD_PREFIX = '/dht/record'
 
+function recordDatastoreKey (key: Uint8Array): Key {
+  return new Key(`${KAD_RECORD_PREFIX}/${u8ToString(key, 'base32')}`, false)
+}
+
 /**
  * Reads a record from this node's own datastore only, without asking the network. This is what
  * proves a record survived a restart: it was on disk, not re-fetched from a peer.
  */
 export async function dhtGetLocal (datastore: Datastore, key: Uint8Array): Promise<Uint8Array> {
-  const dsKey = new Key(`${KAD_RECORD_PREFIX}/${u8ToString(key, 'base32')}`, false)
   try {
-    return DhtRecord.deserialize(await datastore.get(dsKey)).value
+    return DhtRecord.deserialize(await datastore.get(recordDatastoreKey(key))).value
   } catch (err: any) {
     if (err.name === 'NotFoundError') throw new DhtValueNotFoundError(`no local value for ${u8ToString(key)}`)
     throw err
