@@ -18,6 +18,7 @@ import { createRequire } from 'node:module'
 import { TokenBucket } from '../token-bucket.ts'
 import { bootstrapSource } from './bootstrap.ts'
 import { Outbox, toWire } from './protocol.ts'
+import { SlotTable } from './slot-table.ts'
 import type { Batch, FlatAnswers, FlatCalls, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type * as IvmTypes from 'isolated-vm'
 
@@ -52,8 +53,7 @@ interface Running {
 
 const running = new Map<string, Running>()
 /** Capability requests forwarded to the node, by the id sent there: whose, and the isolate's own id. */
-const pendingCapability = new Map<number, { entry: Running, requestId: number }>()
-let nextCapabilityId = 0
+const pendingCapability = new SlotTable<{ entry: Running, requestId: number }>()
 
 const outbox = new Outbox<FromHost>(message => { process.send?.(message) })
 const answersMessage = (_key: string, answers: FlatAnswers): FromHost => ({ type: 'answers', answers })
@@ -89,9 +89,7 @@ async function load (spec: LoadSpec): Promise<unknown> {
     })
     const hostCall = new ivm.Reference((requestId: number, capability: string, operation: string, args: unknown[]) => {
       if (entry.stopped != null) return
-      const id = nextCapabilityId++
-      pendingCapability.set(id, { entry, requestId })
-      outbox.push({ type: 'capability', id, ext: spec.ext, capability, operation, args })
+      outbox.push({ type: 'capability', id: pendingCapability.add({ entry, requestId }), ext: spec.ext, capability, operation, args })
     })
     entry.enter = await context.evalClosure(bootstrapSource(spec.capabilities), [hostCall, settle], { result: { reference: true }, timeout: spec.callTimeoutMs })
     const module = await isolate.compileModule(spec.code, { filename: spec.filename })
@@ -245,8 +243,7 @@ function watchdog (): void {
 
 async function handle (message: ToHost): Promise<void> {
   if (message.type === 'capability-reply') {
-    const pending = pendingCapability.get(message.id)
-    pendingCapability.delete(message.id)
+    const pending = pendingCapability.take(message.id)
     if (pending == null || pending.entry.stopped != null) return
     const { outcome } = message
     pending.entry.replies.push(pending.requestId, outcome.ok, outcome.ok ? outcome.value : outcome.error)

@@ -6,6 +6,7 @@ import { logger } from '@libp2p/logger'
 import { AbortError } from '../../util/errors.ts'
 import { ExtensionHostUnavailableError } from '../errors.ts'
 import { Outbox } from './protocol.ts'
+import { SlotTable } from './slot-table.ts'
 import type { Batch, FlatAnswers, FlatCalls, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type { ChildProcess } from 'node:child_process'
 
@@ -69,13 +70,11 @@ const require = createRequire(import.meta.url)
  */
 export class HostProcess {
   readonly #child: ChildProcess
-  readonly #pending = new Map<number, { resolve: (outcome: Outcome) => void }>()
-  readonly #calls = new Map<number, PendingCall>()
+  readonly #pending = new SlotTable<{ resolve: (outcome: Outcome) => void }>()
+  readonly #calls = new SlotTable<PendingCall>()
   readonly #callbacks: HostCallbacks
   readonly #outbox: Outbox<ToHost>
   readonly #sweep: NodeJS.Timeout
-  #nextId = 0
-  #nextCallId = 0
   #exited?: string
 
   private constructor (child: ChildProcess, callbacks: HostCallbacks) {
@@ -136,7 +135,6 @@ export class HostProcess {
       options.onAnswer?.()
       return Promise.reject(new ExtensionHostUnavailableError(this.#exited))
     }
-    const id = this.#nextCallId++
     return new Promise((resolve, reject) => {
       const call: PendingCall = { ext, method, resolve, reject, options, expires: Infinity, done: false }
       if (options.timeoutMs != null) call.expires = performance.now() + options.timeoutMs
@@ -150,8 +148,7 @@ export class HostProcess {
           signal.addEventListener('abort', call.onAbort, { once: true })
         }
       }
-      this.#calls.set(id, call)
-      this.#outbox.list(ext, callsMessage).push(id, method, args)
+      this.#outbox.list(ext, callsMessage).push(this.#calls.add(call), method, args)
     })
   }
 
@@ -174,10 +171,8 @@ export class HostProcess {
 
   async #request (message: Exclude<ToHost, { type: 'calls' }>): Promise<unknown> {
     if (this.#exited != null) throw new ExtensionHostUnavailableError(this.#exited)
-    const id = this.#nextId++
     const outcome = await new Promise<Outcome>(resolve => {
-      this.#pending.set(id, { resolve })
-      this.#outbox.push({ ...message, id })
+      this.#outbox.push({ ...message, id: this.#pending.add({ resolve }) })
     })
     if (outcome.ok) return outcome.value
     throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name, wire: outcome.error })
@@ -193,9 +188,8 @@ export class HostProcess {
         log('host process %s', this.#exited)
         clearInterval(this.#sweep)
         const error = { name: 'ExtensionCrashedError', message: `the extension host ${this.#exited}` }
-        for (const { resolve: settle } of this.#pending.values()) settle({ ok: false, error })
-        this.#pending.clear()
-        for (const id of [...this.#calls.keys()]) this.#answer(id, false, error)
+        for (const id of this.#pending.ids()) this.#pending.take(id)?.resolve({ ok: false, error })
+        for (const id of this.#calls.ids()) this.#answer(id, false, error)
         reject(new ExtensionHostUnavailableError(this.#exited))
         this.#callbacks.onExit(this.#exited)
       })
@@ -212,9 +206,7 @@ export class HostProcess {
       const answers: FlatAnswers = message.answers
       for (let i = 0; i < answers.length; i += 3) this.#answer(answers[i] as number, answers[i + 1] as boolean, answers[i + 2])
     } else if (message.type === 'reply') {
-      const pending = this.#pending.get(message.id)
-      this.#pending.delete(message.id)
-      pending?.resolve(message.outcome)
+      this.#pending.take(message.id)?.resolve(message.outcome)
     } else if (message.type === 'crashed') {
       this.#callbacks.onCrash(message.ext, message.error)
     } else {
@@ -224,9 +216,8 @@ export class HostProcess {
   }
 
   #answer (id: number, ok: boolean, value: unknown): void {
-    const call = this.#calls.get(id)
+    const call = this.#calls.take(id)
     if (call == null) return
-    this.#calls.delete(id)
     call.options.onAnswer?.()
     if (call.onAbort != null) call.options.signal?.removeEventListener('abort', call.onAbort)
     if (call.done) return

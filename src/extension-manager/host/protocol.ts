@@ -59,7 +59,8 @@ export interface Batch<T> { type: 'batch', messages: T[] }
 export class Outbox<T> {
   readonly #send: (message: T | Batch<T>) => void
   #messages: T[] = []
-  readonly #lists = new Map<string, unknown[]>()
+  /** Replaced at each flush, never cleared: see SlotTable for what a cleared Map costs. */
+  #lists = new Map<string, unknown[]>()
 
   constructor (send: (message: T | Batch<T>) => void) {
     this.#send = send
@@ -83,7 +84,7 @@ export class Outbox<T> {
   readonly #flush = (): void => {
     const messages = this.#messages
     this.#messages = []
-    this.#lists.clear()
+    this.#lists = new Map()
     this.#send(messages.length === 1 ? messages[0] : { type: 'batch', messages })
   }
 }
