@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cliJson, LOOPBACK_CONFIG, removeDir, spawnDaemon, tcpAddr, tempDir, waitFor } from './daemon-process.ts'
 import type { DaemonProcess } from './daemon-process.ts'
@@ -21,6 +21,18 @@ const CLI_BATCH = 4
 const EXTRA_BOOTSTRAP = 2
 /** How long the mesh is given after every daemon has a peer, for the DHT self-queries to fill routing tables. */
 const SETTLE_MS = 5_000
+/**
+ * After SETTLE_MS the rounds wait until the daemons together use less CPU than this (cores,
+ * measured over QUIET_SAMPLE_MS): a starting daemon's background work (self-query, routing-table
+ * refresh, revocation pull, republish check) is not what a publish costs in a running mesh, and
+ * on 2 cores the first rounds measured the start-up instead (a 15–25 s put in round 0).
+ */
+const QUIET_CPU_CORES = 0.5
+const QUIET_SAMPLE_MS = 1_000
+/** The rounds start anyway after this, with the CPU still reported. */
+const QUIET_TIMEOUT_MS = 60_000
+/** Linux clock ticks per second (USER_HZ) for /proc/<pid>/stat. */
+const CLOCK_TICKS = 100
 /** A new `info` poll starts this often while a round waits, so a poll that began just before the put landed does not hide it. */
 const POLL_INTERVAL_MS = 25
 /** Polls of one round in flight at once: each failing poll is a whole DHT query, and more would load the mesh being measured. */
@@ -38,6 +50,8 @@ export interface DaemonBenchOptions {
 export interface DaemonBenchRow {
   daemons: number
   setupS: number
+  /** Seconds the rounds waited for the mesh to be quiet, and the daemons' CPU (cores) then. */
+  quiet: { waitedS: number, cpuCores: number }
   rounds: number
   failedRounds: number
   publish: { p50Ms: number, p95Ms: number }
@@ -54,6 +68,38 @@ export interface DaemonBenchRow {
 /** p95 publish → resolvable at 20 real nodes, the issue's target. */
 export const TARGET_P95_MS = 250
 
+
+/** CPU seconds used so far by the processes `pids` (user + system; Linux /proc), or undefined elsewhere. */
+async function cpuSeconds (pids: number[]): Promise<number | undefined> {
+  try {
+    let ticks = 0
+    for (const pid of pids) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    }
+    return ticks / CLOCK_TICKS
+  } catch {
+    return undefined
+  }
+}
+
+/** Waits (at most QUIET_TIMEOUT_MS) until the daemons use less than QUIET_CPU_CORES; returns the wait and the last CPU measured. */
+async function waitQuiet (daemons: DaemonProcess[]): Promise<{ waitedS: number, cpuCores: number }> {
+  const pids = daemons.map(d => d.proc.pid!)
+  const start = performance.now()
+  let cores = NaN
+  while (performance.now() - start < QUIET_TIMEOUT_MS) {
+    const before = await cpuSeconds(pids)
+    const t = performance.now()
+    await new Promise(resolve => setTimeout(resolve, QUIET_SAMPLE_MS))
+    const after = await cpuSeconds(pids)
+    if (before === undefined || after === undefined) break
+    cores = (after - before) / ((performance.now() - t) / 1000)
+    if (cores < QUIET_CPU_CORES) break
+  }
+  return { waitedS: round((performance.now() - start) / 1000), cpuCores: round(cores) }
+}
 
 /** A publish through the control API, timing each NDJSON progress line as it arrives. */
 async function timedPublish (d: DaemonProcess, body: unknown, start: number): Promise<{ result?: any, error?: any, at: Record<string, number> }> {
@@ -146,6 +192,8 @@ export async function runDaemonBench (options: DaemonBenchOptions): Promise<Daem
     const peerCounts = await Promise.all(daemons.map(async d => (await d.request('GET', '/api/v1/peers')).body.peers.length as number))
     const setupS = round((performance.now() - t0) / 1000)
     say(`${n} daemons: up and joined in ${setupS} s (connections p50 ${pct(peerCounts, 50)}, min ${Math.min(...peerCounts)})`)
+    const quiet = await waitQuiet(daemons)
+    say(`${n} daemons: quiet after ${quiet.waitedS} s more (daemons' CPU ${quiet.cpuCores} cores)`)
 
     const cert = join(mesh, 'publisher.pem')
     const key = join(mesh, 'publisher.key')
@@ -182,7 +230,7 @@ export async function runDaemonBench (options: DaemonBenchOptions): Promise<Daem
       resolvableMs.push(seen.value.ms)
       polls.push(seen.value.polls)
       if (at.signed !== undefined) putToResolvableMs.push(seen.value.ms - at.signed)
-      say(`  round ${r}: resolvable on another daemon after ${round(seen.value.ms)} ms (${seen.value.polls} polls); publish phases ${Object.entries(at).map(([k, v]) => `${k} ${round(v)}`).join(', ')}; stored by ${pub.value.result.acceptedBy.length}`)
+      say(`  round ${r}: resolvable on another daemon after ${round(seen.value.ms)} ms (${seen.value.polls} polls); publish phases ${Object.entries(at).map(([k, v]) => `${k} ${round(v)}`).join(', ')}; stored by ${pub.value.result.acceptedBy.length}${pub.value.result.rejectedBy.length > 0 ? `, refused by ${pub.value.result.rejectedBy.length} (${pub.value.result.rejectedBy[0].error})` : ''}`)
     }
 
     const lookupMs: number[] = []
@@ -198,6 +246,7 @@ export async function runDaemonBench (options: DaemonBenchOptions): Promise<Daem
     return {
       daemons: n,
       setupS,
+      quiet,
       rounds: options.rounds,
       failedRounds,
       publish: { p50Ms: round(pct(publishMs, 50)), p95Ms: round(pct(publishMs, 95)) },
