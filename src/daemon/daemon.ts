@@ -110,6 +110,12 @@ export async function startDaemon (config: Config): Promise<Daemon> {
     await node.stop().catch(() => {})
     throw err
   }
+  // a revoked publisher's extensions stop as soon as the list arrives, not at the next restart
+  revocations.onApplied = () => {
+    extensions.recheckTrust()
+      .then(ids => { if (ids.length > 0) log('stopped extensions whose signature no longer verifies: %s', ids.join(', ')) })
+      .catch(err => log.error('re-checking extensions after a revocation: %e', err))
+  }
   const api = createApiServer({ token, bodyLimit: config.api.bodyLimit })
   let resolveStopped!: () => void
   const stopped = new Promise<void>(resolve => { resolveStopped = resolve })

@@ -55,6 +55,8 @@ export class RevocationSpread {
   private pullSoon: NodeJS.Timeout | undefined
   /** Issuer subjects by fingerprint, for listing (lists loaded from disk show their fingerprint until refreshed). */
   private readonly subjects = new Map<string, string>()
+  /** Called after a newer list was applied and saved: what trusted the old one checks again. */
+  onApplied?: (issuerFingerprint: string) => void
 
   constructor (init: { dataDir: string, trustStore: TrustStore, now?: () => Date }) {
     this.dataDir = init.dataDir
@@ -174,6 +176,7 @@ export class RevocationSpread {
     this.subjects.set(record.list.issuerFingerprint, record.chain[0].subject)
     await saveRevocationList(this.dataDir, record.list, record.chain[0])
     log('applied revocation list %s of %s (%d revoked)', record.list.number, record.chain[0].subject, record.list.entries.size)
+    this.onApplied?.(record.list.issuerFingerprint)
   }
 
   private subjectOf (fingerprint: string): string {

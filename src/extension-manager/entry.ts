@@ -17,6 +17,11 @@ export interface Entry {
   loading?: Promise<void>
   /** Set by unloadExtension(): the extension stays stopped until loaded explicitly. */
   disabled: boolean
+  /**
+   * Set by recheckTrust() when the package's signature no longer verifies (its publisher or an
+   * issuer was revoked): the extension stays stopped, and loading it checks the signature again.
+   */
+  untrusted?: { name: string, message: string }
   restarts: number
   startedAt: number
   restartTimer?: NodeJS.Timeout
@@ -47,7 +52,8 @@ export function toInfo (entry: Entry): ExtensionInfo {
     quotas: entry.activation?.quotas,
     restarts: entry.restarts,
     inFlight: entry.inbound?.inFlight ?? 0,
-    lastError: entry.lastError
+    lastError: entry.lastError,
+    ...(entry.untrusted !== undefined ? { untrusted: entry.untrusted } : {})
   }
 }
 

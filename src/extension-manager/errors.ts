@@ -122,6 +122,14 @@ export class ExtensionNotReadyError extends HyperMeshError {
   }
 }
 
+export class ExtensionUntrustedError extends HyperMeshError {
+  constructor (id: string, reason: { name: string, message: string }) {
+    super(`Extension "${id}" was stopped because its signature no longer verifies (${reason.name}: ${reason.message})`, {
+      hint: 'Install a version signed by a publisher the mesh still trusts'
+    })
+  }
+}
+
 export class ExtensionFailedError extends HyperMeshError {
   constructor (id: string, restarts: number) {
     super(`Extension "${id}" crashed ${restarts} times and is not restarted again`, { hint: 'Fix the extension, then `hypermesh ext load` it' })

@@ -16,7 +16,7 @@ import { toWire as wire } from './host/protocol.ts'
 import {
   ConcurrencyQuotaExceededError, ConsensusProofRequiredError, ExtensionAlreadyLoadedError, ExtensionCallTimeoutError, ExtensionCrashedError,
   ExtensionFailedError, ExtensionInUseError, ExtensionLifecycleTimeoutError, ExtensionManagerStoppedError,
-  ExtensionNotFoundError, ExtensionNotReadyError, ExtensionReloadFailedError, ReservedMethodError,
+  ExtensionNotFoundError, ExtensionNotReadyError, ExtensionUntrustedError, ExtensionReloadFailedError, ReservedMethodError,
   UndeclaredAssetTypeError, rebuildError
 } from './errors.ts'
 import { HostProcess } from './host/host-process.ts'
@@ -112,6 +112,11 @@ export class ExtensionManager extends EventTarget {
       this.#know(pkg)
     }
     const entry = this.#entry(id)
+    // a package stopped for its signature is checked again: loading must not revive a revoked publisher
+    if (entry.untrusted !== undefined) {
+      await this.#verifySignature(entry, options)
+      entry.untrusted = undefined
+    }
     entry.disabled = false
     if (entry.state === 'failed') { entry.state = 'unloaded'; entry.restarts = 0 }
     await this.#ensureRunning(id, options)
@@ -146,6 +151,55 @@ export class ExtensionManager extends EventTarget {
     clearTimeout(entry.restartTimer)
     await this.#settled(entry)
     if (entry.state === 'running') await this.#deactivate(entry, 'unloaded', options)
+  }
+
+  /**
+   * Checks every signed extension's signature again against the trust store as it is now; the
+   * daemon calls it when a revocation list arrives. An extension whose signature no longer
+   * verifies (its publisher certificate or an issuer revoked, expired) is stopped as an unload
+   * stops it (state exported), after the running extensions that depend on it, and stays
+   * stopped: lazy loading, the restart policy and dependents' loads do not bring it back, and an
+   * explicit load checks the signature again. Returns the ids it stopped or marked.
+   */
+  async recheckTrust (options: OperationOptions = {}): Promise<string[]> {
+    const untrusted: string[] = []
+    for (const entry of this.#entries.values()) {
+      if (entry.pkg.publisher === undefined || entry.untrusted !== undefined) continue
+      try {
+        await this.#verifySignature(entry, options)
+      } catch (err: any) {
+        entry.untrusted = { name: err.name, message: err.message }
+        entry.disabled = true
+        clearTimeout(entry.restartTimer)
+        untrusted.push(entry.pkg.manifest.id)
+        this.#emit('extension:untrusted', { id: entry.pkg.manifest.id, error: entry.untrusted }, options)
+      }
+    }
+    if (untrusted.length === 0) return []
+    // stop dependents first: a running extension never outlives what it depends on
+    const manifests = this.#manifests()
+    const stopping = new Set<string>()
+    const visit = (id: string): void => {
+      if (stopping.has(id)) return
+      for (const dependent of dependentsOf(id, manifests)) visit(dependent)
+      stopping.add(id)
+    }
+    for (const id of untrusted) visit(id)
+    for (const id of stopping) {
+      const entry = this.#entry(id)
+      entry.disabled = true
+      clearTimeout(entry.restartTimer)
+      await this.#settled(entry)
+      if (entry.state === 'running') await this.#deactivate(entry, 'unloaded', options)
+    }
+    return untrusted
+  }
+
+  async #verifySignature (entry: Entry, options: OperationOptions): Promise<void> {
+    const verifier = this.#config.signatureVerifier
+    if (verifier == null || entry.pkg.publisher === undefined) return
+    const { dir, manifest, manifestBytes } = entry.pkg
+    await verifier.verifyPackage({ dir, manifest, manifestBytes }, options)
   }
 
   /**
@@ -261,11 +315,13 @@ export class ExtensionManager extends EventTarget {
     if (entry.state === 'failed') throw new ExtensionFailedError(id, entry.restarts)
     // a crashed extension comes back on its backoff schedule, not at the next caller's request
     if (entry.state === 'crashed') throw new ExtensionNotReadyError(id, 'crashed')
+    if (entry.untrusted !== undefined) throw new ExtensionUntrustedError(id, entry.untrusted)
     if (entry.disabled) throw new ExtensionNotReadyError(id, 'unloaded')
     const order = resolveLoadOrder([id], this.#manifests())
     for (const depId of order) {
       const dep = this.#entry(depId)
       if (dep.state === 'running') continue
+      if (dep.untrusted !== undefined) throw new ExtensionUntrustedError(depId, dep.untrusted)
       if (dep.loading != null) { await dep.loading; continue }
       const loading = this.#persistence!.loadState(depId).then(async state => { await this.#activate(dep, state, options) })
       dep.loading = loading

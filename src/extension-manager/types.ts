@@ -60,6 +60,8 @@ export interface ExtensionInfo {
   restarts: number
   inFlight: number
   lastError?: { name: string, message: string }
+  /** Why the package's signature stopped verifying (a revoked publisher): it is stopped until loaded again. */
+  untrusted?: { name: string, message: string }
 }
 
 /** Every lifecycle step is an event on the manager; `detail` is plain JSON. */
@@ -68,7 +70,7 @@ export type ExtensionEventType =
   | 'extension:loaded' | 'extension:initialized' | 'extension:assets-registered' | 'extension:running'
   | 'extension:state-exported' | 'extension:shutdown' | 'extension:unloaded' | 'extension:crashed'
   | 'extension:restarting' | 'extension:failed' | 'extension:reloading' | 'extension:reloaded'
-  | 'extension:rolled-back' | 'extension:installed'
+  | 'extension:rolled-back' | 'extension:installed' | 'extension:untrusted'
 
 export interface ExtensionEventDetail {
   id: string

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { trustChainVerifier } from '../../src/extension-manager/index.ts'
+import { issueRevocationList } from '../../src/trust/index.ts'
 import { makeTestPki, writeExtension } from '../fixtures/extensions/packages.ts'
 import { startHarness, waitFor } from '../fixtures/extensions/manager.ts'
 import type { Harness } from '../fixtures/extensions/manager.ts'
@@ -182,6 +183,39 @@ describe('lifecycle', () => {
       assert.deepEqual(h.manager.getExtension('signed')?.deniedCapabilities, ['ProxyAccess'])
       assert.equal(h.manager.getExtension('unsigned'), undefined)
       assert.ok(h.events.some(e => e.startsWith('rejected ')))
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('stops a revoked publisher\'s extensions (dependents first) and keeps them stopped until trusted again', async () => {
+    const pki = await makeTestPki()
+    const other = await makeTestPki()
+    pki.store.addAnchor(other.root.certificate)
+    const h = await startHarness({ requireSignatures: true, signatureVerifier: trustChainVerifier(pki.store) }, async dir => {
+      await writeExtension(dir, { id: 'base', code: 'export function ok () { return "base" }' }, pki)
+      await writeExtension(dir, { id: 'top', code: 'export function ok () { return "top" }', dependencies: [{ extension_id: 'base', version_requirement: '^1.0.0' }] }, other)
+      await writeExtension(dir, { id: 'bystander', code: 'export function ok () { return "still here" }' }, other)
+    })
+    try {
+      assert.equal(await h.manager.call('top', 'ok'), 'top')
+      assert.equal(await h.manager.call('bystander', 'ok'), 'still here')
+      assert.deepEqual(await h.manager.recheckTrust(), [], 'nothing is revoked yet')
+      const list = await issueRevocationList({ issuer: pki.root, number: 1n, entries: [{ serialNumber: pki.publisher.certificate.serialNumber, revocationDate: new Date() }] })
+      pki.store.revocations.accept(list, new Date())
+
+      assert.deepEqual(await h.manager.recheckTrust(), ['base'])
+      assert.equal(h.manager.getExtension('base')?.state, 'unloaded')
+      assert.equal(h.manager.getExtension('base')?.untrusted?.name, 'CertificateRevokedError')
+      assert.ok(h.events.includes('untrusted base'))
+      assert.equal(h.manager.getExtension('top')?.state, 'unloaded', 'its dependent stopped too')
+      assert.ok(h.events.indexOf('unloaded top') < h.events.indexOf('unloaded base'), 'the dependent stopped first')
+      assert.equal(await h.manager.call('bystander', 'ok'), 'still here')
+      // neither a call (lazy loading), nor a dependent's load, nor an explicit load revives it
+      await assert.rejects(h.manager.call('base', 'ok'), { name: 'ExtensionUntrustedError' })
+      await assert.rejects(h.manager.loadExtension('top'), { name: 'ExtensionUntrustedError' })
+      await assert.rejects(h.manager.loadExtension('base'), { name: 'CertificateRevokedError' })
+      assert.equal(h.manager.getExtension('base')?.state, 'unloaded')
     } finally {
       await h.close()
     }
