@@ -44,7 +44,9 @@
  * args triples), enter the isolate as one synchronous run on the host's main thread (no thread
  * hop, no promise per call) and come back as one flat array of answers; a synchronous export
  * answers within the run, a promise-returning one later through a callback. Call deadlines are
- * checked by one sweep, not a timer per call. The price of synchronous runs: a runaway run holds
+ * checked by one sweep, not a timer per call. Calls in flight wait in slot tables, never in
+ * Maps whose entries churn: V8 links a rehashed or cleared Map's old table to its new one, and
+ * once one old table is promoted every scavenge keeps all recent calls alive (host/slot-table.ts). The price of synchronous runs: a runaway run holds
  * up the host's other isolates for at most its `callTimeoutMs`, after which it is cut off (and
  * the CPU budget stops an extension that keeps doing it). Calls without a caller signal time
  * out after CALL_TIMEOUT_MS (their concurrency slot stays taken until the extension really
