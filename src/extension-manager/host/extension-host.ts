@@ -18,7 +18,7 @@ import { createRequire } from 'node:module'
 import { TokenBucket } from '../token-bucket.ts'
 import { bootstrapSource } from './bootstrap.ts'
 import { Outbox, toWire } from './protocol.ts'
-import { SlotTable } from './slot-table.ts'
+import { IdSet, SlotTable } from './slot-table.ts'
 import type { Batch, FlatAnswers, FlatCalls, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
 import type * as IvmTypes from 'isolated-vm'
 
@@ -44,7 +44,7 @@ interface Running {
   /** A run is scheduled for the end of this turn. */
   scheduled: boolean
   /** Ids of calls inside the isolate and not yet answered (those whose export returned a promise). */
-  inside: Set<number>
+  inside: IdSet
   spec: LoadSpec
   cpu: TokenBucket
   lastCpuNs: bigint
@@ -76,7 +76,7 @@ async function load (spec: LoadSpec): Promise<unknown> {
     const context = await isolate.createContext()
     // filled in as the isolate comes up; capability answers may arrive before the module has finished evaluating
     const entry: Running = {
-      isolate, context, spec, ready: false, queue: [], replies: [], scheduled: false, inside: new Set(),
+      isolate, context, spec, ready: false, queue: [], replies: [], scheduled: false, inside: new IdSet(),
       enter: undefined as never, exportsRef: undefined as never,
       cpu: new TokenBucket(spec.cpuPercent * 10, spec.cpuBurstMs),
       lastCpuNs: 0n
@@ -219,7 +219,7 @@ function unload (ext: string): void {
 
 /** Answers every call still waiting on a stopped isolate, which will never settle them itself. */
 function settleAll (entry: Running, error: WireError): void {
-  for (const callId of entry.inside) answer(callId, false, error)
+  for (const callId of entry.inside.values()) answer(callId, false, error)
   entry.inside.clear()
   for (let i = 0; i < entry.queue.length; i += 3) answer(entry.queue[i] as number, false, error)
   entry.queue = []

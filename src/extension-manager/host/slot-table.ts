@@ -74,3 +74,36 @@ export class SlotTable<T extends object> {
     return out
   }
 }
+
+/**
+ * A set of ids handed out by a SlotTable (the node's call ids, as the host sees them), kept in
+ * an array indexed by slot for the same reason: no Map or Set whose entries churn. A slot holds
+ * one id at a time; an id a SlotTable has moved past is not in the set.
+ */
+export class IdSet {
+  /** The id each slot holds; -1 while it holds none. */
+  readonly #ids: number[] = []
+
+  add (id: number): void {
+    const slot = id % MAX_SLOTS
+    while (this.#ids.length <= slot) this.#ids.push(-1)
+    this.#ids[slot] = id
+  }
+
+  /** Removes `id`; false when it was not in the set (answered already). */
+  delete (id: number): boolean {
+    const slot = id % MAX_SLOTS
+    if (this.#ids[slot] !== id) return false
+    this.#ids[slot] = -1
+    return true
+  }
+
+  /** The ids in the set (a copy). */
+  values (): number[] {
+    return this.#ids.filter(id => id >= 0)
+  }
+
+  clear (): void {
+    this.#ids.fill(-1)
+  }
+}

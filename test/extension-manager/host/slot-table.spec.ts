@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { PerformanceObserver } from 'node:perf_hooks'
 import type { PerformanceEntry } from 'node:perf_hooks'
 import { describe, it } from 'node:test'
-import { MAX_SLOTS, SlotTable } from '../../../src/extension-manager/host/slot-table.ts'
+import { IdSet, MAX_SLOTS, SlotTable } from '../../../src/extension-manager/host/slot-table.ts'
 
 /** Objects allocated to trigger the scavenges that promote a table before its churn starts. */
 const PROMOTING_ALLOCATIONS = 3_000_000
@@ -85,5 +85,23 @@ describe('SlotTable', () => {
     const mapMs = scavengeMs(mapWindow)
     const slotMs = scavengeMs(slotWindow)
     assert.ok(slotMs * 2 < mapMs, `scavenges: slot table ${slotMs.toFixed(1)} ms, Map ${mapMs.toFixed(1)} ms`)
+  })
+})
+
+describe('IdSet', () => {
+  it('holds the ids a SlotTable gave out, and not an older id of a reused slot', () => {
+    const table = new SlotTable<object>()
+    const set = new IdSet()
+    const old = table.add({})
+    set.add(old)
+    assert.equal(set.delete(old), true)
+    table.take(old)
+    const reused = table.add({})
+    set.add(reused)
+    assert.equal(set.delete(old), false, 'a late answer to the old id finds nothing')
+    assert.deepEqual(set.values(), [reused])
+    set.clear()
+    assert.deepEqual(set.values(), [])
+    assert.equal(set.delete(reused), false)
   })
 })
