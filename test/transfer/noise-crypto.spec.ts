@@ -5,6 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pureJsCrypto } from '@chainsafe/libp2p-noise'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { fastNoiseCrypto } from '../../src/transfer/index.ts'
 import { pack, MIN_CHUNK_SIZE } from '../../src/package/index.ts'
 import { createStoqNode } from '../helpers/stoq-node.ts'
@@ -49,6 +50,27 @@ describe('fastNoiseCrypto', () => {
         assert.deepEqual(flat(sealed), ref)
         assert.deepEqual(flat(opened), plain)
       }
+    }
+  })
+
+  it('derives the same X25519 public key from a seed as the pure-JS curve', () => {
+    for (let i = 0; i < 8; i++) {
+      const seed = randomBytes(32)
+      assert.deepEqual(Buffer.from(fastNoiseCrypto.generateX25519KeyPairFromSeed(seed).publicKey), Buffer.from(pureJsCrypto.generateX25519KeyPairFromSeed(seed).publicKey))
+    }
+  })
+
+  it('agrees on the X25519 shared secret with a pure-JS peer, both ways, from arrays and lists', () => {
+    for (let i = 0; i < 8; i++) {
+      const ours = fastNoiseCrypto.generateX25519KeyPair()
+      const theirs = pureJsCrypto.generateX25519KeyPair()
+      assert.equal(ours.privateKey.byteLength, 32)
+      assert.equal(ours.publicKey.byteLength, 32)
+      const a = fastNoiseCrypto.generateX25519SharedKey(ours.privateKey, theirs.publicKey)
+      const b = pureJsCrypto.generateX25519SharedKey(theirs.privateKey, ours.publicKey)
+      const c = fastNoiseCrypto.generateX25519SharedKey(new Uint8ArrayList(ours.privateKey), new Uint8ArrayList(theirs.publicKey.subarray(0, 10), theirs.publicKey.subarray(10)))
+      assert.deepEqual(Buffer.from(a), Buffer.from(b))
+      assert.deepEqual(Buffer.from(c), Buffer.from(b))
     }
   })
 
