@@ -4,7 +4,7 @@
  * ## Design
  * **The node never runs package code itself.** It starts one extension host: a child process
  * (`node --no-node-snapshot --permission --allow-addons --allow-fs-read=<its own code,
- * isolated-vm>`) that runs one isolated-vm isolate per extension. Two walls:
+ * isolated-vm> --single-threaded-gc`) that runs one isolated-vm isolate per extension. Two walls:
  * 1. the isolate: package code sees only `globalThis.hm`, built from one host reference; no
  *    `require`/`import` (module imports are refused), no fs, sockets, timers or processes;
  * 2. the permission model on the host process: should an isolate escape, the process can read

@@ -102,7 +102,12 @@ export class HostProcess {
         `--allow-fs-read=${gypBuildDir}/`,
         // isolated-vm's loader probes this file to choose between its glibc and musl builds
         '--allow-fs-read=/etc/alpine-release',
-        '--disable-warning=SecurityWarning'
+        '--disable-warning=SecurityWarning',
+        // the host's garbage collection stays on its own thread: parallel scavenge helpers
+        // woken on a small machine take a core from the node's main thread mid-call, and every
+        // call in flight waits (measured with 100 callers on 2 cores: a quarter fewer
+        // operations over 2 ms, p99 1.8 → 1.5 ms); the host's scavenges are small either way
+        '--single-threaded-gc'
       ],
       env: { HYPERMESH_IVM_PATH: ivmPath },
       serialization: 'advanced',
