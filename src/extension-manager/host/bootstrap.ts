@@ -5,10 +5,27 @@
  * enters the isolate through; no reference is ever reachable from package code. The host still
  * checks every call: what the isolate sees is convenience, not the security boundary.
  */
+/**
+ * Appended to an extension's module source: it runs after every top-level statement, so after
+ * every top-level await. isolated-vm's evaluate() settles when the module's synchronous part has
+ * run and does not hand over the evaluation promise, so this is how the host learns that the
+ * module has finished (calls before then would meet uninitialised bindings).
+ */
+export const MODULE_EVALUATED_SUFFIX = "\n;globalThis[Symbol.for('hypermesh.evaluated')]?.();\n"
+
 export function bootstrapSource (capabilities: string[]): string {
   return `
   const hostCall = $0
   const settle = $1
+  const evaluated = $2
+  // the last statement of the module (MODULE_EVALUATED_SUFFIX) calls this once its top-level awaits are done
+  Object.defineProperty(globalThis, Symbol.for('hypermesh.evaluated'), {
+    configurable: true,
+    value: () => {
+      delete globalThis[Symbol.for('hypermesh.evaluated')]
+      evaluated.applyIgnored(undefined, [])
+    }
+  })
   // A capability call leaves with applyIgnored (it never blocks); its answer comes back in a
   // later run (deliver below), whose promise continuations run before that run ends.
   const waiting = new Map()

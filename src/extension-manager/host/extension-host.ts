@@ -16,7 +16,7 @@
  */
 import { createRequire } from 'node:module'
 import { TokenBucket } from '../token-bucket.ts'
-import { bootstrapSource } from './bootstrap.ts'
+import { bootstrapSource, MODULE_EVALUATED_SUFFIX } from './bootstrap.ts'
 import { Outbox, toWire } from './protocol.ts'
 import { IdSet, SlotTable } from './slot-table.ts'
 import type { Batch, FlatAnswers, FlatCalls, FromHost, HostPermissions, LoadSpec, Outcome, ToHost, WireError } from './protocol.ts'
@@ -91,12 +91,17 @@ async function load (spec: LoadSpec): Promise<unknown> {
       if (entry.stopped != null) return
       outbox.push({ type: 'capability', id: pendingCapability.add({ entry, requestId }), ext: spec.ext, capability, operation, args })
     })
-    entry.enter = await context.evalClosure(bootstrapSource(spec.capabilities), [hostCall, settle], { result: { reference: true }, timeout: spec.callTimeoutMs })
-    const module = await isolate.compileModule(spec.code, { filename: spec.filename })
+    let markEvaluated!: () => void
+    const evaluated = new Promise<void>(resolve => { markEvaluated = resolve })
+    const evaluatedRef = new ivm.Reference(() => { markEvaluated() })
+    entry.enter = await context.evalClosure(bootstrapSource(spec.capabilities), [hostCall, settle, evaluatedRef], { result: { reference: true }, timeout: spec.callTimeoutMs })
+    const module = await isolate.compileModule(spec.code + MODULE_EVALUATED_SUFFIX, { filename: spec.filename })
     await module.instantiate(context, (specifier: string) => {
       throw new Error(`extensions cannot import modules ("${specifier}"); use globalThis.hm`)
     })
     await module.evaluate({ timeout: spec.callTimeoutMs })
+    // top-level awaits (capability answers delivered by run()) may still be pending
+    await untilEvaluated(evaluated, isolate)
     entry.exportsRef = module.namespace
     const names = await context.evalClosure('return Object.keys($0)', [entry.exportsRef.derefInto()], { result: COPY, timeout: spec.callTimeoutMs }) as string[]
     if (entry.stopped != null) throw Object.assign(new Error(entry.stopped.message), { name: entry.stopped.name })
@@ -110,6 +115,28 @@ async function load (spec: LoadSpec): Promise<unknown> {
     throw Object.assign(new Error(wire.message), { name: wire.name })
   } finally {
     if (starting.get(spec.ext) === isolate) starting.delete(spec.ext)
+  }
+}
+
+/** How often a load waiting for a module's top-level awaits checks whether its isolate was disposed. */
+const EVALUATION_POLL_MS = 50
+
+/**
+ * Resolves once the module's last statement ran; rejects if the isolate is disposed first (the
+ * node unloads an extension whose load outlives its lifecycle timeout, e.g. a top-level await
+ * that rejected or never settles).
+ */
+async function untilEvaluated (evaluated: Promise<void>, isolate: IvmTypes.Isolate): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const disposed = new Promise<never>((_resolve, reject) => {
+    timer = setInterval(() => {
+      if (isolate.isDisposed) reject(Object.assign(new Error('the extension was unloaded before its module finished evaluating'), { name: 'ExtensionUnloadedError' }))
+    }, EVALUATION_POLL_MS)
+  })
+  try {
+    await Promise.race([evaluated, disposed])
+  } finally {
+    clearInterval(timer)
   }
 }
 
