@@ -70,7 +70,8 @@ export class ExtensionManager extends EventTarget {
     await this.#db.open()
     this.#persistence = new ExtensionPersistence(this.#db)
     this.#router = new CapabilityRouter({ assets: this.#assets, persistence: this.#persistence, network: this.#config.network, providers: this.#config.providers })
-    await this.#ensureHost()
+    // the host process starts with the first extension that loads: a node running none (most of a
+    // mesh's nodes) would otherwise keep an idle child of ~80 MB and its timers
     await this.discover(options)
     for (const id of this.#config.autoload ?? []) await this.loadExtension(id, options)
   }

@@ -2,7 +2,8 @@
  * Extension manager: packages become extensions that a node loads, runs and unloads safely.
  *
  * ## Design
- * **The node never runs package code itself.** It starts one extension host: a child process
+ * **The node never runs package code itself.** It starts one extension host, when the first
+ * extension loads (a node running none has no child at all): a child process
  * (`node --no-node-snapshot --permission --allow-addons --allow-fs-read=<its own code,
  * isolated-vm> --single-threaded-gc`) that runs one isolated-vm isolate per extension. Two walls:
  * 1. the isolate: package code sees only `globalThis.hm`, built from one host reference; no

@@ -29,7 +29,9 @@ describe('lifecycle', () => {
     it('discovers without loading, then loads on first use of a provided asset type', async () => {
       assert.equal(h.manager.getExtension('hello')?.state, 'discovered')
       assert.deepEqual(h.events, ['discovered hello'])
+      assert.equal(h.manager.hostPid, undefined, 'no host process before an extension runs')
       const record = await h.assets.create('Greeting', { name: 'Ada' })
+      assert.equal(typeof h.manager.hostPid, 'number')
       assert.equal(record.owner, 'hello')
       assert.equal(record.metadata.text, 'Hi, Ada!')
       assert.equal(h.manager.getExtension('hello')?.state, 'running')
