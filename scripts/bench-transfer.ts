@@ -1,6 +1,7 @@
 /**
  * Transfer benchmark (not a test): STOQ against a bare libp2p stream, Helia bitswap and a plain
- * HTTP/1.1 download, every peer a separate process on 127.0.0.1, medians of several runs.
+ * HTTP/1.1 download, every peer a separate process on 127.0.0.1, medians of several runs taken
+ * in rounds (every row once per round), so the machine's drift reaches every row alike.
  *
  *   node scripts/bench-transfer.ts [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--json]
  *
@@ -21,7 +22,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, open, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
@@ -301,7 +302,7 @@ async function main (): Promise<void> {
     write()
   })
   const log = (s: string): void => { process.stderr.write(s + '\n') }
-  log(`bench: ${size / MiB} MiB, ${runs} runs per row, Node ${process.version}, NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}, rows: ${rows.join(' ')}`)
+  log(`bench: ${size / MiB} MiB, ${runs} rounds (one run of every row each), Node ${process.version}, NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}, rows: ${rows.join(' ')}`)
 
   const stoqProviders = new Map<string, PeerProcess[]>()
   let manifestCid = ''
@@ -318,17 +319,33 @@ async function main (): Promise<void> {
     return ps.slice(0, count)
   }
 
-  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, senderCpuMs?: number, maxRssMiB: number }> = []
-  for (const row of rows) {
-    const fix = row.endsWith('-fix')
-    const transport = row.includes('quic') ? 'quic' : 'tcp'
-    const samples: Sample[] = []
-    let server: Child | undefined
-    if (row.startsWith('bare')) server = spawnRole('bare-server', { transport, fix, size })
-    if (row.startsWith('helia')) server = spawnRole('helia-provider', { file })
-    if (row.startsWith('http')) server = spawnRole('http-server', { file, size })
-    const info = await server?.first
-    for (let r = 0; r < runs; r++) {
+  // Rows are measured in rounds (one run of every row, then the next round), not one row after
+  // another: this shared machine's speed drifts by minutes, and a row measured only while it was
+  // slow would skew every ratio it is part of. Servers and providers live for the whole bench.
+  const servers = new Map<string, Promise<any>>()
+  const ends: Array<() => Promise<void>> = []
+  const serverFor = async (row: string, transport: string, fix: boolean): Promise<any> => {
+    const key = row.startsWith('bare') ? row : row.startsWith('http') ? 'http' : row
+    let info = servers.get(key)
+    if (info === undefined) {
+      let child: Child | undefined
+      if (row.startsWith('bare')) child = spawnRole('bare-server', { transport, fix, size })
+      if (row.startsWith('helia')) child = spawnRole('helia-provider', { file })
+      if (row.startsWith('http')) child = spawnRole('http-server', { file, size })
+      if (child === undefined) return undefined
+      ends.push(child.end)
+      info = child.first
+      servers.set(key, info)
+    }
+    return await info
+  }
+  const samplesBy = new Map<string, Sample[]>(rows.map(row => [row, []]))
+  for (let r = 0; r < runs; r++) {
+    for (const row of rows) {
+      const fix = row.endsWith('-fix')
+      const transport = row.includes('quic') ? 'quic' : 'tcp'
+      const samples = samplesBy.get(row)!
+      const info = await serverFor(row, transport, fix)
       if (row.startsWith('bare')) samples.push(await runClient('bare-client', { transport, fix, size, addr: info.addr }))
       else if (row.startsWith('helia')) samples.push(await runClient('helia-getter', { size, addr: info.addr, cid: info.cid }))
       else if (row === 'http') samples.push(await runClient('http-client', { size, url: info.url }))
@@ -348,7 +365,13 @@ async function main (): Promise<void> {
         await rm(dir, { recursive: true, force: true })
       }
     }
-    await server?.end()
+    log(`  round ${r + 1} of ${runs} done (load average ${loadavg()[0].toFixed(2)})`)
+  }
+  for (const end of ends) await end()
+
+  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, senderCpuMs?: number, maxRssMiB: number }> = []
+  for (const row of rows) {
+    const samples = samplesBy.get(row)!
     const mbps = size / 1e6 / (median(samples.map(s => s.ms)) / 1000)
     const senderCpu = samples.every(s => s.senderCpuMs !== undefined) ? Math.round(median(samples.map(s => s.senderCpuMs ?? 0))) : undefined
     const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), senderCpuMs: senderCpu, maxRssMiB: Math.round(Math.max(...samples.map(s => s.maxRss)) / MiB) }
