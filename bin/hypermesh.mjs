@@ -16,5 +16,27 @@ if (major < 22 || (major === 22 && minor < 18)) {
   }
   await import('../scripts/node-guard.mjs')
 }
+// `hypermesh daemon` runs with a 1 MiB V8 young generation. A transfer allocates short-lived
+// buffers fast and, with V8's default (up to 16 MiB per semi-space), the young generation grows
+// before it is collected: a daemon fetching 1 GiB peaked at 276 MiB RSS, 188 MiB with the flag
+// (the STOQ target is < 200 MiB). V8 reads the flag only at start, so the process re-executes
+// itself with it, keeping its pid (process.execve, Node >= 22.15).
+const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1']
+/** Global options that take a value: the command is the first argument that is neither. */
+const VALUE_OPTIONS = new Set(['--data-dir', '--api'])
+
+function commandName (args) {
+  for (let i = 0; i < args.length; i++) {
+    if (VALUE_OPTIONS.has(args[i])) { i++; continue }
+    if (!args[i].startsWith('-')) return args[i]
+  }
+  return undefined
+}
+
+if (commandName(process.argv.slice(2)) === 'daemon' && typeof process.execve === 'function' &&
+    !DAEMON_NODE_FLAGS.every(flag => process.execArgv.includes(flag))) {
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...DAEMON_NODE_FLAGS, ...process.argv.slice(1)], process.env)
+}
+
 const { main } = await import('../src/cli/index.ts')
 await main()

@@ -12,6 +12,8 @@
  *   against the schedule, which is where a stalled node shows); one caller alone.
  *   The closed loop also reports CPU per operation in the node and in the host process.
  * Prints a table, then one JSON document on the last line. Options: --loads N, --ops N.
+ * `npm run bench:extensions` runs it with the daemon's V8 flag (--max-semi-space-size=1, see
+ * bin/hypermesh.mjs), since the manager runs inside the daemon's process.
  */
 import { readFileSync } from 'node:fs'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'

@@ -56,8 +56,8 @@ const ALL_ROWS = [
  * keeps V8's default, up to 16 MiB here). A transfer allocates short-lived buffers and their
  * wrappers fast; with the default the young generation grows to tens of MiB before it is
  * collected: a 512 MiB STOQ fetch peaked at 223 MiB RSS (heap 90 MiB) against 168 MiB (heap
- * 29 MiB) at 1 MiB. The flag cannot be set from library code at run time, so a daemon that
- * fetches large packages should be started with it (NODE_OPTIONS or the launcher).
+ * 29 MiB) at 1 MiB. The flag cannot be set from library code at run time; `hypermesh daemon`
+ * re-executes itself with it (bin/hypermesh.mjs).
  */
 const SEMI_SPACE_MIB = 1
 

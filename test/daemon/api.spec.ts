@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import { removeDir, runCli, spawnDaemon } from '../helpers/daemon.ts'
 import type { DaemonProcess } from '../helpers/daemon.ts'
@@ -8,6 +9,12 @@ describe('daemon control API', () => {
 
   before(async () => { d = await spawnDaemon() })
   after(async () => { await d?.stop(); await removeDir(d.dataDir) })
+
+  it('runs with the small young generation that bounds a large fetch\'s memory (same pid)', async () => {
+    const cmdline = (await readFile(`/proc/${d.proc.pid}/cmdline`, 'utf8')).split('\0')
+    assert.ok(cmdline.includes('--max-semi-space-size=1'), cmdline.join(' '))
+    assert.ok(cmdline.includes('daemon'))
+  })
 
   it('refuses a request without a token with 401 and a code', async () => {
     const res = await fetch(`${d.api}/api/v1/status`)
