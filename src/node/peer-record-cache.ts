@@ -103,11 +103,16 @@ export class PeerRecordCache extends BaseDatastore {
     await this.#flushing
     if (this.#dirty.size === 0) return
     const batch = this.#inner.batch()
-    for (const k of this.#dirty) batch.put(this.#keys.get(k)!, this.#cache.get(k)!)
+    const written = [...this.#dirty]
+    for (const k of written) batch.put(this.#keys.get(k)!, this.#cache.get(k)!)
     this.#dirty.clear()
     this.#flushing = Promise.resolve(batch.commit())
     try {
       await this.#flushing
+    } catch (err) {
+      // still unwritten: dirty again (unless deleted meanwhile), so the cache keeps them and the next flush retries
+      for (const k of written) if (this.#cache.has(k)) this.#dirty.add(k)
+      throw err
     } finally {
       this.#flushing = undefined
     }

@@ -23,6 +23,26 @@ describe('PeerRecordCache', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
+  it('keeps records whose batch failed to commit, and writes them at the next flush', async () => {
+    let fail = true
+    const flaky = new Proxy(level, {
+      get: (target, prop) => prop === 'batch'
+        ? () => {
+            const batch = target.batch()
+            return { put: batch.put.bind(batch), delete: batch.delete.bind(batch), commit: async () => { if (fail) throw new Error('disk full'); await batch.commit() } }
+          }
+        : (target as any)[prop]?.bind?.(target) ?? (target as any)[prop]
+    })
+    const cache = new PeerRecordCache(flaky)
+    const key = new Key('/peers/flaky')
+    await cache.put(key, bytes('kept'))
+    await assert.rejects(cache.flush(), /disk full/)
+    assert.equal(await level.has(key), false)
+    fail = false
+    await cache.flush()
+    assert.equal(text(await level.get(key)), 'kept')
+  })
+
   it('keeps peer records in memory until flushed, then writes the newest', async () => {
     const cache = new PeerRecordCache(level)
     const key = new Key('/peers/a1')
