@@ -186,9 +186,10 @@ export class ExtensionManager extends EventTarget {
       stopping.add(id)
     }
     for (const id of untrusted) visit(id)
+    // dependents are only stopped, not disabled: while their dependency is untrusted a load of
+    // theirs fails on it, and once it is trusted again they load lazily as before
     for (const id of stopping) {
       const entry = this.#entry(id)
-      entry.disabled = true
       clearTimeout(entry.restartTimer)
       await this.#settled(entry)
       if (entry.state === 'running') await this.#deactivate(entry, 'unloaded', options)
