@@ -38,5 +38,6 @@ if (commandName(process.argv.slice(2)) === 'daemon' && typeof process.execve ===
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...DAEMON_NODE_FLAGS, ...process.argv.slice(1)], process.env)
 }
 
+await import('../src/util/debug-colors.ts')
 const { main } = await import('../src/cli/index.ts')
 await main()

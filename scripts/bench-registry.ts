@@ -22,6 +22,8 @@
  * Prints a table on stderr and one JSON document on stdout (with the host's load average: on a
  * shared 2-core box the figures move with it).
  */
+// first: settles the logger's colour question before libp2p loads (see the module)
+import '../src/util/debug-colors.ts'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
