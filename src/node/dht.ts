@@ -44,7 +44,18 @@ export type DhtProgressEvents =
  * a QUERY_ERROR event, so a put "succeeds" even when every peer refused: here that is an error
  * unless `allowZeroPeers` (a mesh of one).
  */
-export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, options: OperationOptions<DhtProgressEvents> & { allowZeroPeers?: boolean } = {}): Promise<PutResult> {
+export interface DhtPutOptions extends OperationOptions<DhtProgressEvents> {
+  /** A mesh of one: no peer storing the record is no error. */
+  allowZeroPeers?: boolean
+  /**
+   * Called once the record has gone to the peers this node already knows as closest (before the
+   * walk for closer ones): work that should not compete with those sends for the CPU, such as
+   * the provides of a publish, can start then. Called at most once.
+   */
+  onSent?: () => void
+}
+
+export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, options: DhtPutOptions = {}): Promise<PutResult> {
   const accepted = new Set<string>()
   const rejected = new Map<string, string>()
   // the put first looks up the closest peers (its errors, a failed ping say, are no refusal),
@@ -60,17 +71,24 @@ export async function dhtPut (dht: KadDHT, key: Uint8Array, value: Uint8Array, o
     }
   }
   const kad = kadInternals(dht)
+  let sent = false
+  const onSent = (): void => {
+    if (sent) return
+    sent = true
+    options.onSent?.()
+  }
   for (let attempt = 1; ; attempt++) {
     if (kad === undefined) {
       for await (const event of dht.put(key, value, { signal: options.signal })) count(event)
     } else {
-      await putDirectThenWalk(dht, kad, key, value, count, options.signal)
+      await putDirectThenWalk(dht, kad, key, value, count, onSent, options.signal)
     }
     // connected yet sent to nobody: the routing table is still empty (a node just started, its
     // peers not yet admitted by identify), which passes in a moment
     if (targets.size > 0 || options.allowZeroPeers === true || attempt === EMPTY_TABLE_ATTEMPTS) break
     await sleep(EMPTY_TABLE_RETRY_MS, undefined, { signal: options.signal })
   }
+  onSent()
   // a peer that answered but then had an error logged (value not stored as sent) did not accept
   for (const peer of rejected.keys()) accepted.delete(peer)
   const result: PutResult = {
@@ -102,12 +120,15 @@ function kadInternals (dht: KadDHT): KadInternals | undefined {
 
 /**
  * kad-dht's put, with the record sent first to the DIRECT_PUT_PEERS peers of this node's routing
- * table closest to the key, all at once, while the Kademlia walk looks for the closest peers of
- * the whole mesh; the walk's peers that were not sent it already get it when the walk ends. Every
- * peer validates the record as it would any put; answers are counted by `count`. Like kad-dht's
- * put, this node keeps a copy (it answers queries for the key from it).
+ * table closest to the key, all at once, and then the Kademlia walk for the closest peers of the
+ * whole mesh; the walk's peers that were not sent it already get it when the walk ends. The walk
+ * waits for the direct sends: run together they compete for the CPU, and on a loaded host the
+ * walk's own round of FIND_NODE delayed the record reaching the peers it was already addressed
+ * to (against one round trip more for the walk on an idle one). Every peer validates the record
+ * as it would any put; answers are counted by `count`. Like kad-dht's put, this node keeps a
+ * copy (it answers queries for the key from it).
  */
-async function putDirectThenWalk (dht: KadDHT, kad: KadInternals, key: Uint8Array, value: Uint8Array, count: (event: QueryEvent) => void, signal?: AbortSignal): Promise<void> {
+async function putDirectThenWalk (dht: KadDHT, kad: KadInternals, key: Uint8Array, value: Uint8Array, count: (event: QueryEvent) => void, onSent: () => void, signal?: AbortSignal): Promise<void> {
   const record = new DhtRecord(key, value, new Date()).serialize()
   await kad.components.datastore.put(recordDatastoreKey(key), record, { signal })
   const sent = new Set<string>()
@@ -127,7 +148,9 @@ async function putDirectThenWalk (dht: KadDHT, kad: KadInternals, key: Uint8Arra
     }
     await send(closest)
   }
-  await Promise.all([send(kad.routingTable.closestPeers(kadId, { count: DIRECT_PUT_PEERS })), walk()])
+  await send(kad.routingTable.closestPeers(kadId, { count: DIRECT_PUT_PEERS }))
+  onSent()
+  await walk()
 }
 
 /** Gets the best value for a key (local record or peers', chosen by the namespace's selector). */

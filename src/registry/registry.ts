@@ -54,6 +54,13 @@ const STOP_WAIT_MS = 5_000
 const PROVIDER_RETRY_MS = 250
 /** Default timeout of a registry lookup when the caller gives no signal. */
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 30_000
+/**
+ * A publish skips providing a discovery key this node provided this recently. Provider records
+ * live 48 hours and kad-dht re-announces this node's keys itself (every hour it re-provides those
+ * older than a day), so the walk and twenty ADD_PROVIDERs of a second publish in the same
+ * category only repeat what the mesh holds: three of a publish's seven DHT walks.
+ */
+export const DISCOVERY_PROVIDED_FRESH_MS = 30 * 60_000
 
 /** The libp2p slice the registry uses. */
 export interface RegistryLibp2p extends CatalogRegistrar, CatalogDialer {
@@ -159,6 +166,8 @@ export class Registry {
   private republishing?: Promise<unknown>
   /** Own records whose last put was stored by no peer; retried every republish tick. */
   private readonly unsent = new Set<string>()
+  /** When this node last provided each discovery key (ms since the epoch). */
+  private readonly discoveryProvided = new Map<string, number>()
   private readonly proofChecker?: PublishProofChecker
 
   constructor (init: RegistryInit) {
@@ -374,7 +383,7 @@ export class Registry {
           const r = await this.signAndPut(next, creds, { signal: options.signal ?? this.shutdown.signal })
           done.push({ name, sequence: r.sequence })
         } else {
-          await this.putAndProvide(body, bytes, { signal: options.signal ?? this.shutdown.signal })
+          await this.putAndProvide(body, bytes, { signal: options.signal ?? this.shutdown.signal, refreshDiscovery: true })
           done.push({ name, sequence: body.sequence })
         }
         log('republished %s (sequence %d)', name, done[done.length - 1].sequence)
@@ -396,30 +405,42 @@ export class Registry {
     return { sequence: body.sequence, expires: body.expires, ...put }
   }
 
-  private async putAndProvide (body: RecordBody, bytes: Uint8Array, options: OperationOptions<PublishProgress>): Promise<{ acceptedBy: string[], rejectedBy: Array<{ peer: string, error: string }> }> {
-    const provide = async (cids: CID[]): Promise<void> => {
-      await Promise.all(cids.map(async cid => { await this.init.libp2p.contentRouting.provide(cid, { signal: options.signal }) }))
+  private async putAndProvide (body: RecordBody, bytes: Uint8Array, options: OperationOptions<PublishProgress> & { refreshDiscovery?: boolean }): Promise<{ acceptedBy: string[], rejectedBy: Array<{ peer: string, error: string }> }> {
+    const provide = async (cids: CID[], remember = false): Promise<void> => {
+      await Promise.all(cids.map(async cid => {
+        await this.init.libp2p.contentRouting.provide(cid, { signal: options.signal })
+        if (remember) this.discoveryProvided.set(cid.toString(), this.now().getTime())
+      }))
     }
     const contentKeys = body.versions.flatMap(v => [contentKey(v.manifest), contentKey(v.root)])
-    const discoveryKeys = discoveryKeysFor(body)
-    // each provide is a DHT walk of its own: waiting for all five before the put made a record
-    // resolvable seconds later on a busy mesh. The content's providers go out with the record (a
-    // fetch that resolves it first looks for them again, see fetchManifest); the discovery keys,
-    // which only search reads and which spread in their own time anyway, after it
+    const discoveryKeys = discoveryKeysFor(body).filter(cid => options.refreshDiscovery === true || !this.providedRecently(cid))
+    // each provide is a DHT walk of its own: waiting for all of them before the put made a record
+    // resolvable seconds later on a busy mesh. The content's providers go out once the record has
+    // reached the closest peers this node knows (a fetch that resolves it first looks for them
+    // again, see fetchManifest); the discovery keys, which only search reads and which spread in
+    // their own time anyway, after the put
+    let sent!: () => void
+    const recordSent = new Promise<void>(resolve => { sent = resolve })
     const [put] = await Promise.all([
       dhtPut(this.init.libp2p.services.dht, recordKey(body.name), bytes, {
         signal: options.signal,
         onProgress: options.onProgress,
-        allowZeroPeers: this.init.libp2p.getConnections().length === 0
+        allowZeroPeers: this.init.libp2p.getConnections().length === 0,
+        onSent: sent
       }),
-      provide(contentKeys)
+      recordSent.then(async () => { await provide(contentKeys) })
     ])
     options.onProgress?.(new CustomProgressEvent('registry:publish:stored', { name: body.name, acceptedBy: put.acceptedBy.length, rejectedBy: put.rejectedBy.length }))
     if (put.acceptedBy.length === 0) this.unsent.add(body.name)
     else this.unsent.delete(body.name)
-    await provide(discoveryKeys)
+    await provide(discoveryKeys, true)
     options.onProgress?.(new CustomProgressEvent('registry:publish:provided', { keys: contentKeys.length + discoveryKeys.length }))
     return put
+  }
+
+  private providedRecently (cid: CID): boolean {
+    const at = this.discoveryProvided.get(cid.toString())
+    return at !== undefined && this.now().getTime() - at < DISCOVERY_PROVIDED_FRESH_MS
   }
 
   /** The record a new version is added to: our own if we have it, else the mesh's, else none. */

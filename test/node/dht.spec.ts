@@ -88,6 +88,25 @@ describe('dhtPut', () => {
     assert.deepEqual([...puts.values()], [1, 1])
   })
 
+  it('walks only after the direct sends are answered, and says when they are (onSent)', async () => {
+    const order: string[] = []
+    const real = nodes[0].services.dht as any
+    const stub = Object.create(real)
+    stub.network = {
+      async * sendRequest (to: any, msg: any, opts: any) {
+        yield * real.network.sendRequest(to, msg, opts)
+        if (msg.type === 'PUT_VALUE') order.push('answered')
+      }
+    }
+    stub.getClosestPeers = async function * (key: Uint8Array, opts: any) {
+      order.push('walk')
+      yield * real.getClosestPeers(key, opts)
+    }
+    const result = await dhtPut(stub, testRecordKey('ordered'), new TextEncoder().encode('ordered'), { onSent: () => { order.push('sent') } })
+    assert.equal(result.acceptedBy.length, 2)
+    assert.deepEqual(order, ['answered', 'answered', 'sent', 'walk'])
+  })
+
   it('keeps a local copy, as kad-dht\'s put does', async () => {
     const key = testRecordKey('local')
     await dhtPut(nodes[0].services.dht, key, new TextEncoder().encode('mine'))

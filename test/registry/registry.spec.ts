@@ -91,8 +91,23 @@ describe('registry over a 4-node TCP mesh on 127.0.0.1', () => {
     await writeFile(certPath, pki.publisher.certificate.pem + pki.intermediate.certificate.pem)
     await writeFile(keyPath, privateKeyToPem(pki.publisher.privateKey), { mode: 0o600 })
     await assert.rejects(publishRequest(a.registry, { dir: src }), { name: 'InvalidRegistryRequestError' })
-    const published = await publishRequest(a.registry, { dir: src, cert: certPath, key: keyPath })
+    // A provided the discovery keys (all, type Library, category tools) with 1.0.0 a moment ago:
+    // the second publish provides only the content keys
+    const routing = a.libp2p.contentRouting
+    const provide = routing.provide
+    const provided: string[] = []
+    routing.provide = async (cid, options) => { provided.push(cid.toString()); await provide.call(routing, cid, options) }
+    let published
+    try {
+      published = await publishRequest(a.registry, { dir: src, cert: certPath, key: keyPath })
+    } finally {
+      routing.provide = provide
+    }
     assert.equal(published.sequence, 2)
+    assert.equal(provided.length, 4, 'manifest and root of both versions')
+    for (const key of [discoveryKey('all'), discoveryKey('type', 'Library'), discoveryKey('category', 'tools')]) {
+      assert.ok(!provided.includes(key.toString()), 'discovery key not provided again')
+    }
     for (const n of [b, c, d]) {
       const { record, version } = await n.registry.resolve('acme.tool')
       assert.equal(record.body.sequence, 2)
