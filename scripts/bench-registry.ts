@@ -37,7 +37,7 @@ import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { DHT_PROTOCOL } from '../src/node/index.ts'
+import { CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS, DHT_PROTOCOL } from '../src/node/index.ts'
 import { recordKey, RECORD_TYPE, registryDht, signRecord } from '../src/registry/index.ts'
 import { cidOf, CBOR_CODEC, JSON_CODEC } from '../src/package/index.ts'
 import { generateSigningKey, issueIntermediate, issuePublisher, issueRoot, TrustStore } from '../src/trust/index.ts'
@@ -105,6 +105,9 @@ async function makeNode (size: number, i: number): Promise<Node> {
     // every simulated node shares one host: libp2p's per-host inbound rate limit (5/s) and pending
     // limit (10) would otherwise refuse most dials and turn the benchmark into a timeout test
     connectionManager: { maxConnections: 10_000, inboundConnectionThreshold: Infinity, maxIncomingPendingConnections: 10_000 },
+    // the daemon's keep-alive pings: libp2p's default (every 10 s) on a simulated node's ~50
+    // connections made pings the biggest single cost of a 100-node mesh
+    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS, pingTimeout: { minTimeout: CONNECTION_PING_MIN_TIMEOUT_MS } },
     services: {
       identify: identify(),
       // kad-dht pings routing-table contacts concurrently; ping's default of one outbound stream per
