@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { access, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { byteLength } from '../package/index.ts'
 import type { CID } from '../package/index.ts'
+import { DirectWrites } from './direct-writes.ts'
 
 /** The base32 alphabet of CIDv1 text: a block's shard is the last two characters of its CID. */
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
@@ -17,13 +19,15 @@ export class BlockFiles {
   readonly blocksDir: string
   readonly tmpDir: string
   private readonly sync: boolean
+  private readonly direct: DirectWrites
   /** Shard directories known to exist, so a write makes its shard once instead of failing a rename first. */
   private readonly shards = new Set<string>()
 
-  constructor (dir: string, sync: boolean) {
+  constructor (dir: string, sync: boolean, direct = true) {
     this.blocksDir = join(dir, 'blocks')
     this.tmpDir = join(dir, 'tmp')
     this.sync = sync
+    this.direct = new DirectWrites(direct)
   }
 
   async init (): Promise<void> {
@@ -69,13 +73,16 @@ export class BlockFiles {
   async write (cid: CID, bytes: Uint8Array | Uint8Array[]): Promise<void> {
     const target = this.path(cid)
     const tmp = join(this.tmpDir, randomBytes(8).toString('hex'))
-    const fh = await open(tmp, 'wx')
-    try {
-      if (bytes instanceof Uint8Array) await fh.writeFile(bytes)
-      else await fh.writev(bytes)
-      if (this.sync) await fh.datasync()
-    } finally {
-      await fh.close()
+    const length = byteLength(bytes)
+    if (!this.direct.wants(length) || !await this.direct.write(tmp, bytes, length, this.sync)) {
+      const fh = await open(tmp, 'wx')
+      try {
+        if (bytes instanceof Uint8Array) await fh.writeFile(bytes)
+        else await fh.writev(bytes)
+        if (this.sync) await fh.datasync()
+      } finally {
+        await fh.close()
+      }
     }
     const shard = cid.toString().slice(-2)
     if (!this.shards.has(shard)) {
