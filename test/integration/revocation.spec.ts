@@ -2,10 +2,13 @@ import assert from 'node:assert/strict'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { initDataDir } from '../../src/node/index.ts'
 import { parseCertificate } from '../../src/trust/index.ts'
 import { LOOPBACK_CONFIG, cliJson, removeDir, runCli, spawnDaemon, tcpAddr, tempDir, waitFor } from '../helpers/daemon.ts'
 import type { DaemonProcess } from '../helpers/daemon.ts'
+
+const HELLO = fileURLToPath(new URL('../../extensions/hello', import.meta.url))
 
 async function cli (d: DaemonProcess | string, ...args: string[]): Promise<any> {
   return cliJson(typeof d === 'string' ? d : d.dataDir, ...args)
@@ -35,7 +38,7 @@ describe('integration: revocation lists spread through the mesh', () => {
     dirs = ['a', 'b', 'c'].map(n => join(work, n))
     await Promise.all(dirs.map(async dir => initDataDir(dir, { config: LOOPBACK_CONFIG })))
     await cli(dirs[0], 'trust', 'init-mesh', '--out', mesh)
-    await cli(dirs[0], 'trust', 'issue', '--publisher', '--issuer-cert', join(mesh, 'intermediate.pem'), '--issuer-key', join(mesh, 'intermediate.key'), '--subject', 'Doomed Publisher', '--name-prefix', 'doomed-', '--out', join(work, 'doomed'))
+    await cli(dirs[0], 'trust', 'issue', '--publisher', '--issuer-cert', join(mesh, 'intermediate.pem'), '--issuer-key', join(mesh, 'intermediate.key'), '--subject', 'Doomed Publisher', '--name-prefix', 'doomed-', '--capability', 'AssetManagement', '--out', join(work, 'doomed'))
     await Promise.all(dirs.map(async dir => cli(dir, 'trust', 'install-root', join(mesh, 'mesh-root.json'))))
     nodes.push(await spawnDaemon({ dataDir: dirs[0] }))
     nodes.push(await spawnDaemon({ dataDir: dirs[1], bootstrap: [tcpAddr(nodes[0])] }))
@@ -57,6 +60,14 @@ describe('integration: revocation lists spread through the mesh', () => {
     await writeFile(join(pkg, 'README.md'), '# doomed\n')
     await cli(a, 'publish', pkg, '--cert', join(work, 'doomed.pem'), '--key', join(work, 'doomed.key'))
     assert.equal((await info(b, 'doomed-tool')).code, 0, 'B resolves the package before the revocation')
+    // B also runs an extension of that publisher: the hello template, signed by it
+    const ext = join(work, 'doomed-hello')
+    await mkdir(ext, { recursive: true })
+    await writeFile(join(ext, 'index.js'), await readFile(join(HELLO, 'index.js')))
+    await writeFile(join(ext, 'manifest.json'), JSON.stringify({ ...JSON.parse(await readFile(join(HELLO, 'manifest.json'), 'utf8')), id: 'doomed-hello' }))
+    await cli(dirs[0], 'sign', join(ext, 'manifest.json'), '--cert', join(work, 'doomed.pem'), '--key', join(work, 'doomed.key'), '--out', join(ext, 'manifest.sig'))
+    await cli(b, 'ext', 'install', ext)
+    assert.equal(await cli(b, 'ext', 'call', 'doomed-hello', 'hello', '"mesh"').then(r => typeof r), 'string', 'the extension answers before the revocation')
     assert.deepEqual((await cli(b, 'trust', 'revocations')).revocations, [])
 
     const crl = join(work, 'intermediate.crl')
@@ -74,6 +85,13 @@ describe('integration: revocation lists spread through the mesh', () => {
     const refused = await info(b, 'doomed-tool')
     assert.notEqual(refused.code, 0, 'B refuses the revoked publisher\'s record')
     assert.match(refused.error ?? '', /PACKAGE_NOT_FOUND|revoked/i)
+    // and the daemon stopped the publisher's running extension when it applied the list
+    const [stopped] = (await cli(b, 'ext', 'list') as any[]).filter(e => e.id === 'doomed-hello')
+    assert.equal(stopped.untrusted?.name, 'CertificateRevokedError', JSON.stringify(stopped))
+    assert.notEqual(stopped.state, 'active')
+    const call = await runCli(['--data-dir', b.dataDir, '--json', 'ext', 'call', 'doomed-hello', 'hello', '"mesh"'])
+    assert.notEqual(call.code, 0, 'a call to the revoked publisher\'s extension is refused')
+    assert.match(call.stderr, /UNTRUSTED|REVOKED/i)
 
     // C was offline during the put: checking the chain tells it of the issuer, and it pulls the list
     const c = await spawnDaemon({ dataDir: dirs[2], bootstrap: [tcpAddr(a)] })
