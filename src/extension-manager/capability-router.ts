@@ -57,12 +57,11 @@ export class CapabilityRouter {
       }
       const provider = this.#providers[capability]
       if (provider == null || !Object.hasOwn(provider, operation)) throw new UnknownOperationError(capability, operation)
-      const release = caller.outbound.tryAcquire()
-      if (release == null) throw new ConcurrencyQuotaExceededError(caller.id, caller.outbound.limit)
+      if (!caller.outbound.tryAcquire()) throw new ConcurrencyQuotaExceededError(caller.id, caller.outbound.limit)
       try {
         return { ok: true, value: await provider[operation](caller, ...args) }
       } finally {
-        release()
+        caller.outbound.release()
       }
     } catch (err) {
       return { ok: false, error: toWire(err) }

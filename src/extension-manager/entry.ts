@@ -1,6 +1,7 @@
 import type { DiscoveredExtension } from './discovery.ts'
 import type { Grant } from './capabilities.ts'
 import type { Activation } from './capability-router.ts'
+import type { HostCallOptions } from './host/host-process.ts'
 import type { WireError } from './host/protocol.ts'
 import type { Semaphore } from './semaphore.ts'
 import type { ExtensionInfo, ExtensionState } from './types.ts'
@@ -12,6 +13,11 @@ export interface Entry {
   grant?: Grant
   activation?: Activation
   inbound?: Semaphore
+  /**
+   * The host-call options of a call into the extension without a caller signal (the inbound
+   * slot's release, the default timeout): made with the semaphore, not at every call.
+   */
+  inboundOptions?: HostCallOptions
   exports: string[]
   operations: Map<string, string[]>
   loading?: Promise<void>

@@ -297,11 +297,11 @@ export class ExtensionManager extends EventTarget {
     if (entry.state !== 'running' && entry.loading != null) return this.#invokeAfterLoading(entry, method, args, signal)
     const id = entry.pkg.manifest.id
     if (entry.state !== 'running' || entry.inbound == null) return Promise.reject(new ExtensionNotReadyError(id, entry.state))
-    const release = entry.inbound.tryAcquire()
-    if (release == null) return Promise.reject(new ConcurrencyQuotaExceededError(id, entry.inbound.limit))
+    const inbound = entry.inbound
+    if (!inbound.tryAcquire()) return Promise.reject(new ConcurrencyQuotaExceededError(id, inbound.limit))
     // the slot is freed when the extension answers, not when the caller stops waiting; failures
     // come back as named errors (HostCallbacks.callError)
-    return this.#host!.call(id, method, args, signal == null ? { onAnswer: release, timeoutMs: CALL_TIMEOUT_MS } : { onAnswer: release, signal })
+    return this.#host!.call(id, method, args, signal == null ? entry.inboundOptions : { onAnswer: inbound.release, signal })
   }
 
   async #invokeAfterLoading (entry: Entry, method: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
@@ -354,6 +354,7 @@ export class ExtensionManager extends EventTarget {
       bandwidth: new TokenBucket(quotas.networkBytesPerSecond, quotas.networkBytesPerSecond * NETWORK_BURST_SECONDS)
     }
     entry.inbound = new Semaphore(quotas.concurrentOperations)
+    entry.inboundOptions = Object.freeze({ onAnswer: entry.inbound.release, timeoutMs: CALL_TIMEOUT_MS })
     this.#emit('extension:granted', { id, granted: [...grant.granted], denied: [...grant.denied] }, options)
     try {
       const started = host.load({

@@ -19,14 +19,22 @@ describe('quotas', () => {
 
   it('the semaphore refuses the one past its limit and frees on release', () => {
     const s = new Semaphore(2)
-    const a = s.tryAcquire()
-    const b = s.tryAcquire()
-    assert.ok(a != null && b != null)
-    assert.equal(s.tryAcquire(), undefined)
-    a()
-    a()
-    assert.equal(s.inFlight, 1, 'releasing twice frees once')
-    assert.ok(s.tryAcquire() != null)
+    assert.equal(s.tryAcquire(), true)
+    assert.equal(s.tryAcquire(), true)
+    assert.equal(s.tryAcquire(), false)
+    assert.equal(s.inFlight, 2, 'a refused acquisition takes no slot')
+    const { release } = s
+    release()
+    assert.equal(s.inFlight, 1, 'release works detached, as the host calls it')
+    assert.equal(s.tryAcquire(), true)
+    assert.equal(s.tryAcquire(), false)
+  })
+
+  it('the semaphore refuses a release without an acquisition, which would raise its limit', () => {
+    const s = new Semaphore(1)
+    assert.throws(() => { s.release() }, RangeError)
+    assert.equal(s.tryAcquire(), true)
+    assert.equal(s.tryAcquire(), false)
   })
 
   it('the token bucket makes a sender wait for its debt', async () => {

@@ -31,17 +31,37 @@ export interface HostCallOptions {
   timeoutMs?: number
 }
 
-interface PendingCall {
-  ext: string
-  method: string
-  resolve: (value: unknown) => void
-  reject: (err: Error) => void
-  options: HostCallOptions
+/** One call waiting for its answer. A class, so every call has the same shape and no closure. */
+class PendingCall {
+  readonly ext: string
+  readonly method: string
+  resolve!: (value: unknown) => void
+  reject!: (err: Error) => void
+  readonly options: HostCallOptions
   /** performance.now() past which the caller gets the callbacks' callTimeoutError. */
-  expires: number
+  readonly expires: number
   /** The caller has been answered already (timed out or aborted). */
-  done: boolean
+  done = false
   onAbort?: () => void
+
+  constructor (ext: string, method: string, options: HostCallOptions) {
+    this.ext = ext
+    this.method = method
+    this.options = options
+    this.expires = options.timeoutMs == null ? Infinity : performance.now() + options.timeoutMs
+  }
+}
+
+/**
+ * The call being made, for takeResolvers: call() sets it just before `new Promise` runs the
+ * executor synchronously. One executor for every call instead of a closure (and its context)
+ * per call, which was a quarter of what a call allocated in the node.
+ */
+let making: PendingCall | undefined
+
+function takeResolvers (resolve: (value: unknown) => void, reject: (err: Error) => void): void {
+  making!.resolve = resolve
+  making!.reject = reject
 }
 
 const NO_OPTIONS: HostCallOptions = Object.freeze({})
@@ -140,21 +160,22 @@ export class HostProcess {
       options.onAnswer?.()
       return Promise.reject(new ExtensionHostUnavailableError(this.#exited))
     }
-    return new Promise((resolve, reject) => {
-      const call: PendingCall = { ext, method, resolve, reject, options, expires: Infinity, done: false }
-      if (options.timeoutMs != null) call.expires = performance.now() + options.timeoutMs
-      const signal = options.signal
-      if (signal != null) {
-        if (signal.aborted) {
-          call.done = true
-          reject(new AbortError())
-        } else {
-          call.onAbort = () => { call.done = true; reject(new AbortError()) }
-          signal.addEventListener('abort', call.onAbort, { once: true })
-        }
+    const call = new PendingCall(ext, method, options)
+    making = call
+    const answered = new Promise(takeResolvers)
+    making = undefined
+    const signal = options.signal
+    if (signal != null) {
+      if (signal.aborted) {
+        call.done = true
+        call.reject(new AbortError())
+      } else {
+        call.onAbort = () => { call.done = true; call.reject(new AbortError()) }
+        signal.addEventListener('abort', call.onAbort, { once: true })
       }
-      this.#outbox.list(ext, callsMessage).push(this.#calls.add(call), method, args)
-    })
+    }
+    this.#outbox.list(ext, callsMessage).push(this.#calls.add(call), method, args)
+    return answered
   }
 
   async unload (ext: string): Promise<void> {
