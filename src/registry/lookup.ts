@@ -34,7 +34,8 @@ export interface LookupContext {
  * as it arrives (as the validator does, plus the rollback mark). The query stops at the first
  * peer's valid record at least as new as the newest sequence this node knew when the lookup
  * began (its copy or its mark): nothing newer is known to exist, and a peer confirmed it. A node
- * that knew nothing waits for RESOLVE_QUORUM answers (or the query's end). The best record by
+ * that knew nothing waits for RESOLVE_QUORUM answers (or the query's end); when no peer had it, its
+ * own copy is read again, since a put may have delivered the record meanwhile. The best record by
  * the selector's rule wins. PackageNotFoundError when none was found or none verified (then with
  * the first refusal as its cause).
  */
@@ -57,12 +58,16 @@ export async function lookupRecord (name: string, context: LookupContext, signal
   }
   // read before the query: kad-dht's validator raises the mark with every record the query brings
   let known = context.marks.get(name)
-  try {
-    const local = accept(await dhtGetLocal(context.datastore, key))
-    if (local !== undefined) known = Math.max(known ?? 0, local.body.sequence)
-  } catch (err: any) {
-    if (err.name !== 'DhtValueNotFoundError') throw err
+  const readLocal = async (): Promise<VerifiedRecord | undefined> => {
+    try {
+      return accept(await dhtGetLocal(context.datastore, key))
+    } catch (err: any) {
+      if (err.name !== 'DhtValueNotFoundError') throw err
+      return undefined
+    }
   }
+  const local = await readLocal()
+  if (local !== undefined) known = Math.max(known ?? 0, local.body.sequence)
   const enough = new AbortController()
   const querySignal = anySignal([signal, enough.signal])
   let answers = 0
@@ -87,6 +92,9 @@ export async function lookupRecord (name: string, context: LookupContext, signal
   } finally {
     querySignal.clear()
   }
+  // a put may have brought the record here while the query asked peers that did not have it yet
+  // (a publisher sends it to its closest peers at once): this node's copy answers then
+  if (verified.length === 0 && local === undefined && !signal.aborted) await readLocal()
   if (found === 0) throw new PackageNotFoundError(name)
   if (verified.length === 0) throw new PackageNotFoundError(name, { cause: firstError })
   return verified[selectBestRecord(verified.map(r => r.bytes))]

@@ -70,4 +70,18 @@ describe('registry lookup: when a resolve stops asking', () => {
     const none = await context([])
     await assert.rejects(lookupRecord(NAME, none.ctx, AbortSignal.timeout(5_000)), { name: 'PackageNotFoundError' })
   })
+
+  it('a record put to this node while its query found nothing is the answer', async () => {
+    const { ctx } = await context([])
+    const key = recordKey(NAME)
+    const dht = {
+      async * get () {
+        // the publisher's put lands here while peers answer that they have nothing
+        await ctx.datastore.put(new Key(`/dht/record/${u8ToString(key, 'base32')}`, false), new DhtRecord(key, signed(1), new Date()).serialize())
+        yield { name: 'PEER_RESPONSE', messageName: 'GET_VALUE', closer: [] }
+      }
+    }
+    const record = await lookupRecord(NAME, { ...ctx, dht: dht as unknown as KadDHT }, AbortSignal.timeout(5_000))
+    assert.equal(record.body.sequence, 1)
+  })
 })
