@@ -60,9 +60,13 @@ export class BlockFiles {
     }
   }
 
-  /** The block's bytes, or undefined when absent. */
-  async read (cid: CID, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+  /**
+   * The block's bytes, or undefined when absent; read into `into(length)` when given (a buffer
+   * of exactly `length` bytes the caller reuses), else into a new buffer.
+   */
+  async read (cid: CID, signal?: AbortSignal, into?: (length: number) => Uint8Array): Promise<Uint8Array | undefined> {
     try {
+      if (into !== undefined) return await readInto(this.path(cid), into, signal)
       return await readFile(this.path(cid), { signal })
     } catch (err: any) {
       if (err.code === 'ENOENT') return undefined
@@ -120,5 +124,24 @@ export class BlockFiles {
         yield { name, size }
       }
     }
+  }
+}
+
+/** A whole file read into the buffer `into` gives for its length. */
+async function readInto (path: string, into: (length: number) => Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+  const fh = await open(path, 'r')
+  try {
+    const { size } = await fh.stat()
+    const out = into(size)
+    for (let off = 0; off < size;) {
+      signal?.throwIfAborted()
+      const { bytesRead } = await fh.read(out, off, size - off, off)
+      // the file shrank under us: hand back what is there, and verification will refuse it
+      if (bytesRead === 0) return out.subarray(0, off)
+      off += bytesRead
+    }
+    return out
+  } finally {
+    await fh.close()
   }
 }

@@ -76,9 +76,9 @@ export class FsChunkStore implements ChunkStore {
     return await this.files.has(cid)
   }
 
-  async get (cid: CID, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+  async get (cid: CID, options: { signal?: AbortSignal, into?: (length: number) => Uint8Array } = {}): Promise<Uint8Array> {
     this.check()
-    const bytes = await this.files.read(cid, options.signal)
+    const bytes = await this.files.read(cid, options.signal, options.into)
     if (bytes === undefined) throw new BlockNotFoundError(cid.toString())
     if (!verifyBytes(cid, bytes)) {
       this.used -= await this.files.remove(cid)

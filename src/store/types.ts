@@ -37,7 +37,12 @@ export interface ChunkStore {
   usage: () => StoreUsage
   has: (cid: CID) => Promise<boolean>
   /** Throws BlockNotFoundError, or CorruptBlockError (and removes the block) if it no longer verifies. */
-  get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
+  /**
+   * The block's verified bytes. `into(length)`, when given, supplies the buffer to read into (of
+   * exactly `length` bytes), so a caller that serves many blocks can reuse its buffers instead
+   * of leaving a fresh one per block to the garbage collector.
+   */
+  get: (cid: CID, options?: { signal?: AbortSignal, into?: (length: number) => Uint8Array }) => Promise<Uint8Array>
   /** Verifies, then writes atomically; bytes may come in pieces (written with writev, never joined). Throws BlockHashMismatchError or QuotaExceededError. */
   put: (cid: CID, bytes: Uint8Array | Uint8Array[]) => Promise<void>
   delete: (cid: CID) => Promise<void>

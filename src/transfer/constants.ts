@@ -33,6 +33,14 @@ export const MAX_REOPENS_PER_PEER = 2
 /** How long a peer that sent a bad block is skipped by later fetches of this node. */
 export const PENALTY_MS = 10 * 60_000
 
+/**
+ * Block buffers a provider stream keeps for reuse (send-buffers.ts): a getter acknowledges an
+ * answer with its next request, so with the default window about that many answers are
+ * unacknowledged, plus the block being read ahead and the one being sent. A getter with a
+ * bigger window gets fresh buffers for the rest.
+ */
+export const SEND_BUFFERS_PER_STREAM = DEFAULT_WINDOW + 2
+
 /** An inbound stream that sends no request for this long is closed (the timer resets per request). */
 export const DEFAULT_INBOUND_IDLE_TIMEOUT_MS = 30_000
 /** Concurrent inbound STOQ streams one peer may hold; a further stream is answered with LIMIT. */

@@ -7,6 +7,8 @@ import { TokenBucket } from './rate-limit.ts'
 import { writeMessage } from './stream-io.ts'
 import { MSG_BLOCK, MSG_ERROR } from './wire.ts'
 import { RequestQueue } from './request-queue.ts'
+import { SendBuffers } from './send-buffers.ts'
+import { SEND_BUFFERS_PER_STREAM } from './constants.ts'
 
 const log = logger('hypermesh:transfer:provider')
 
@@ -59,17 +61,26 @@ export class Provider {
     const shutdown = new AbortController()
     stream.addEventListener('close', () => { shutdown.abort() }, { once: true })
     const queue = new RequestQueue(stream, this.init.idleTimeoutMs)
+    const buffers = new SendBuffers(SEND_BUFFERS_PER_STREAM)
+    const into = (length: number): Uint8Array => {
+      buffers.acknowledged(queue.acked)
+      return buffers.take(length)
+    }
+    /** Answers sent on this stream so far (a getter's `ack` counts them too). */
+    let answered = 0
     try {
       // one block is read ahead while the previous one is sent, so the link never waits for
-      // the disk; memory stays at two blocks per stream whatever the getter does
+      // the disk; blocks are read into buffers reused once the getter acknowledged them, so
+      // memory stays at SEND_BUFFERS_PER_STREAM blocks per stream whatever the getter does
       let ahead: { id: number, answer: Promise<Answer> } | undefined
-      for (let req = await queue.next(); req !== undefined; req = await queue.next()) {
-        const answer = ahead?.id === req.id ? ahead.answer : this.answer(peer, req.cid, count)
+      for (let req = await queue.next(); req !== undefined; req = await queue.next(), answered++) {
+        const answer = ahead?.id === req.id ? ahead.answer : this.answer(peer, req.cid, count, into)
         const following = queue.peek()
-        ahead = following !== undefined ? { id: following.id, answer: this.answer(peer, following.cid, count) } : undefined
+        ahead = following !== undefined ? { id: following.id, answer: this.answer(peer, following.cid, count, into) } : undefined
         const a = await answer
         if ('data' in a) {
           await bucket?.take(a.data.length, shutdown.signal)
+          buffers.sent(answered, a.data)
           await writeMessage(stream, { t: MSG_BLOCK, id: req.id, data: [a.data] }, shutdown.signal)
           this.served++
           this.bytesServed += a.data.length
@@ -91,7 +102,7 @@ export class Provider {
   }
 
   /** The answer to one request; never rejects, so a read-ahead that is never awaited is harmless. */
-  private async answer (peer: string, cidBytes: Uint8Array, streams: number): Promise<Answer> {
+  private async answer (peer: string, cidBytes: Uint8Array, streams: number, into: (length: number) => Uint8Array): Promise<Answer> {
     if (streams > this.init.maxStreamsPerPeer) return { code: ERROR_CODES.LIMIT, msg: 'too many streams from this peer' }
     let cid: CID
     try {
@@ -105,7 +116,7 @@ export class Provider {
         if (decision === false) return { code: ERROR_CODES.PERMISSION }
         if (typeof decision === 'number' && decision > 0) await new Promise(resolve => setTimeout(resolve, decision))
       }
-      return { data: await this.init.store.get(cid) }
+      return { data: await this.init.store.get(cid, { into }) }
     } catch (err: any) {
       if (err.name === 'BlockNotFoundError' || err.name === 'CorruptBlockError') return { code: ERROR_CODES.NOT_FOUND }
       log.error('serving %s failed: %s', cid, err.message)

@@ -13,6 +13,8 @@ export interface Request { id: number, cid: Uint8Array }
  */
 export class RequestQueue {
   private readonly items: Request[] = []
+  /** The highest `ack` the getter sent: how many answers it has received whole. */
+  acked = 0
   private wake: (() => void) | undefined
   private ended = false
   private error: Error | undefined
@@ -66,6 +68,7 @@ export class RequestQueue {
       for await (const msg of readMessages(this.stream)) {
         if (msg.t !== MSG_GET) throw new ProtocolViolationError(`unexpected message type ${msg.t} from a getter`)
         if (this.items.length >= MAX_IN_FLIGHT) throw new ProtocolViolationError(`more than ${MAX_IN_FLIGHT} requests in flight`)
+        if (msg.ack !== undefined && msg.ack > this.acked) this.acked = msg.ack
         this.items.push({ id: msg.id, cid: msg.cid })
         this.wake?.()
       }

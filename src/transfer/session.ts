@@ -27,6 +27,8 @@ export class Session {
   private readonly stallTimeoutMs: number
   private readonly pending = new Map<number, Pending>()
   private nextId = 0
+  /** Answers received whole on this stream; every GET carries it as `ack`, so the provider may reuse their buffers. */
+  private received = 0
   private lastHeard = performance.now()
   private readonly stallTimer: NodeJS.Timeout
   private closedWith: Error | undefined
@@ -62,7 +64,7 @@ export class Session {
     // marks it handled until the await below, which still throws it to the caller
     answer.catch(() => {})
     try {
-      await writeMessage(this.stream, { t: MSG_GET, id, cid: cid.bytes }, signal)
+      await writeMessage(this.stream, { t: MSG_GET, id, cid: cid.bytes, ack: this.received }, signal)
     } catch (err) {
       this.pending.delete(id)
       throw err
@@ -101,6 +103,7 @@ export class Session {
         const p = this.pending.get(msg.id)
         if (p === undefined || msg.t === MSG_GET) throw new ProtocolViolationError(`unexpected message ${msg.t} for id ${msg.id}`)
         this.pending.delete(msg.id)
+        this.received++
         if (msg.t === MSG_BLOCK) p.resolve(msg.data)
         else if (msg.t === MSG_ERROR) p.reject(new StoqRemoteError(msg.code, msg.msg))
       }

@@ -19,7 +19,8 @@ export const MSG_BLOCK = 1
 export const MSG_ERROR = 2
 
 export type Message =
-  | { t: typeof MSG_GET, id: number, cid: Uint8Array }
+  /** `ack`: how many answers the getter has received whole on this stream (see SPEC.md, "Buffer reuse"). */
+  | { t: typeof MSG_GET, id: number, cid: Uint8Array, ack?: number }
   | { t: typeof MSG_BLOCK, id: number, data: Uint8Array[] }
   | { t: typeof MSG_ERROR, id: number, code: number, msg?: string }
 
@@ -27,7 +28,7 @@ export type Message =
 export function encodeFrame (msg: Message): Uint8Array[] {
   const header = msg.t === MSG_BLOCK
     ? encode({ t: msg.t, id: msg.id })
-    : msg.t === MSG_GET ? encode({ t: msg.t, id: msg.id, cid: msg.cid }) : encode(msg.msg === undefined ? { t: msg.t, id: msg.id, code: msg.code } : { t: msg.t, id: msg.id, code: msg.code, msg: msg.msg })
+    : msg.t === MSG_GET ? encode(msg.ack === undefined ? { t: msg.t, id: msg.id, cid: msg.cid } : { t: msg.t, id: msg.id, cid: msg.cid, ack: msg.ack }) : encode(msg.msg === undefined ? { t: msg.t, id: msg.id, code: msg.code } : { t: msg.t, id: msg.id, code: msg.code, msg: msg.msg })
   const payload = msg.t === MSG_BLOCK ? msg.data.filter(p => p.length > 0) : []
   let payloadLength = 0
   for (const p of payload) payloadLength += p.length
@@ -68,7 +69,11 @@ export function decodeBody (body: FrameBody): Message {
   const payloadStart = off + headerLength
   const payloadLength = body.byteLength - payloadStart
   if (h === null || typeof h !== 'object' || !Number.isSafeInteger(h.id) || h.id < 0) throw new ProtocolViolationError('header without a valid id')
-  if (h.t === MSG_GET && h.cid instanceof Uint8Array && payloadLength === 0) return { t: MSG_GET, id: h.id, cid: h.cid }
+  if (h.t === MSG_GET && h.cid instanceof Uint8Array && payloadLength === 0) {
+    if (h.ack === undefined) return { t: MSG_GET, id: h.id, cid: h.cid }
+    if (!Number.isSafeInteger(h.ack) || h.ack < 0) throw new ProtocolViolationError('GET with a bad ack')
+    return { t: MSG_GET, id: h.id, cid: h.cid, ack: h.ack }
+  }
   if (h.t === MSG_BLOCK) {
     const data = body instanceof Uint8Array ? [body.subarray(payloadStart)] : [...body.sublist(payloadStart)]
     return { t: MSG_BLOCK, id: h.id, data }

@@ -9,6 +9,7 @@ import { createStoqNode } from '../helpers/stoq-node.ts'
 import type { StoqNode } from '../helpers/stoq-node.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { PROTOCOL } from '../../src/transfer/index.ts'
+import { SEND_BUFFERS_PER_STREAM } from '../../src/transfer/constants.ts'
 import type { AdmissionHook } from '../../src/transfer/index.ts'
 import type { ChunkStore } from '../../src/store/index.ts'
 
@@ -99,6 +100,37 @@ describe('stoq between two in-process nodes', () => {
     await unpack(r.manifest!, getter.store, out)
     assert.deepEqual(await readFile(join(out, `f${data.length}.bin`)), data)
   })
+
+  for (const transport of ['tcp', 'quic'] as const) {
+    it(`provider reads chunks into buffers it reuses once the getter acknowledged them, byte-identical over ${transport}`, async () => {
+      const buffers = new Set<ArrayBufferLike>()
+      // the provider's store, as STOQ sees it, notes the memory every raw chunk was read into
+      const noting = (store: ChunkStore): ChunkStore => new Proxy(store, {
+        get: (target, prop) => {
+          if (prop === 'get') {
+            return async (...args: Parameters<ChunkStore['get']>) => {
+              const bytes = await target.get(...args)
+              if (args[0].code === RAW_CODEC) buffers.add(bytes.buffer)
+              return bytes
+            }
+          }
+          const value = (target as any)[prop]
+          return typeof value === 'function' ? value.bind(target) : value
+        }
+      })
+      const provider = await createStoqNode({ wrapStore: noting })
+      const getter = await createStoqNode({ init: { window: 4 } })
+      nodes.push(provider, getter)
+      const { path, data } = await fileOf(40 * CHUNK + 5)
+      const packed = await pack(path, provider.store, { chunkSize: CHUNK })
+      const r = await getter.stoq.fetch(packed.root, { providers: [provider.addr(transport)] })
+      assert.equal(r.fetchedChunks, 41)
+      assert.ok(buffers.size <= SEND_BUFFERS_PER_STREAM, `41 chunks were read into ${buffers.size} buffers`)
+      const out = join(getter.dir, 'out')
+      for await (const piece of getter.store.cat(packed.root)) await writeFile(out, piece, { flag: 'a' })
+      assert.deepEqual(await readFile(out), data)
+    })
+  }
 
   it('keeps asking while received chunks wait for a slow store, and stops at `window` chunks unwritten', async () => {
     const provider = await createStoqNode()

@@ -10,7 +10,7 @@ import type { Message } from '../../src/transfer/wire.ts'
 const vectors = JSON.parse(readFileSync(new URL('../../protocols/stoq/vectors/frames.json', import.meta.url), 'utf8'))
 
 function toMessage (m: any): Message {
-  if (m.t === MSG_GET) return { t: MSG_GET, id: m.id, cid: CID.parse(m.cid).bytes }
+  if (m.t === MSG_GET) return m.ack === undefined ? { t: MSG_GET, id: m.id, cid: CID.parse(m.cid).bytes } : { t: MSG_GET, id: m.id, cid: CID.parse(m.cid).bytes, ack: m.ack }
   if (m.t === MSG_BLOCK) return { t: MSG_BLOCK, id: m.id, data: [Buffer.from(m.payloadHex, 'hex')] }
   return m.msg === undefined ? { t: MSG_ERROR, id: m.id, code: m.code } : { t: MSG_ERROR, id: m.id, code: m.code, msg: m.msg }
 }
