@@ -84,6 +84,20 @@ describe('extension host process', () => {
     held.splice(0).forEach(release => { release() })
   })
 
+  it('answered calls are reused without mixing callers: a late answer to a caller who stopped waiting reaches no later caller', async () => {
+    let answers = 0
+    const late = host.call('a', 'hold', [], { timeoutMs: 50, onAnswer: () => { answers++ } })
+    await assert.rejects(late, { name: 'LateError' })
+    await waitFor(() => held.length === 1, 5000, 'the capability call to arrive')
+    // calls made while the late one is still inside, then after it was answered (its record reused)
+    const before = Promise.all([1, 2, 3].map(async x => await host.call('a', 'later', [x])))
+    held.splice(0).forEach(release => { release() })
+    assert.deepEqual(await before, [2, 4, 6])
+    await waitFor(() => answers === 1, 5000, 'the late call to be answered')
+    assert.deepEqual(await Promise.all([4, 5, 6, 7].map(async x => await host.call('a', 'later', [x]))), [8, 10, 12, 14])
+    assert.equal(answers, 1, 'onAnswer ran once, for its own call')
+  })
+
   it('a module whose top level awaits a capability starts once the answer is delivered', async () => {
     await host.load({ ...spec('tla'), code: 'const greeting = await hm.call("ProxyAccess", "echo", "hi")\nexport function get () { return greeting }' })
     assert.equal(await host.call('tla', 'get', []), 'hi')
