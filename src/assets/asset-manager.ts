@@ -5,6 +5,7 @@ import { computeAssetId } from './asset-id.ts'
 import { isAssetType } from './asset-type.ts'
 import { AssetManagerClosedError, AssetNotFoundError, AssetOperationNotSupportedError, InvalidAssetTypeError } from './errors.ts'
 import { HandlerRegistry } from './handler-registry.ts'
+import { RecordCache } from './record-cache.ts'
 import type { OperationOptions } from '../util/progress.ts'
 import type { AssetId } from './asset-id.ts'
 import type { AssetType } from './asset-type.ts'
@@ -47,9 +48,8 @@ export class AssetManager {
   readonly #db: Level<string, string>
   readonly #ownsDb: boolean
   readonly #records
-  /** Insertion-ordered, so the first key is the least recently used. */
-  readonly #cache = new Map<AssetId, AssetRecord>()
-  #mostRecent?: AssetId
+  /** Frozen copies of records; a hit changes no Map (see RecordCache). */
+  readonly #cache = new RecordCache<AssetId, AssetRecord>(RECORD_CACHE_SIZE)
   #closed = false
 
   private constructor (db: Level<string, string>, ownsDb: boolean) {
@@ -136,7 +136,7 @@ export class AssetManager {
    * they are: this is the hot path of asset use, where every promise and object per call shows.
    */
   invoke (id: AssetId, operation: string, args: unknown, options: OperationOptions = NO_OPTIONS): Promise<unknown> {
-    const record = this.#closed ? undefined : this.#cached(id)
+    const record = this.#closed ? undefined : this.#cache.get(id)
     if (record == null) return this.#invokeUncached(id, operation, args, options)
     try {
       return this.#handlerFor(record, operation).invoke!(record, operation, args, options)
@@ -164,20 +164,8 @@ export class AssetManager {
     if (this.#ownsDb) await this.#db.close()
   }
 
-  /** The cached record (frozen), marked most recently used. */
-  #cached (id: AssetId): AssetRecord | undefined {
-    const cached = this.#cache.get(id)
-    // moving a key to the end reallocates a small map's table: skip it when it is there already
-    if (cached != null && this.#mostRecent !== id) {
-      this.#cache.delete(id)
-      this.#cache.set(id, cached)
-      this.#mostRecent = id
-    }
-    return cached
-  }
-
   async #read (id: AssetId): Promise<AssetRecord | undefined> {
-    const cached = this.#cached(id)
+    const cached = this.#cache.get(id)
     if (cached != null) return structuredClone(cached)
     const record = await this.#records.get(id)
     if (record != null) this.#remember(record)
@@ -190,10 +178,7 @@ export class AssetManager {
   }
 
   #remember (record: AssetRecord): void {
-    this.#cache.delete(record.id)
     this.#cache.set(record.id, deepFreeze(structuredClone(record)))
-    this.#mostRecent = record.id
-    if (this.#cache.size > RECORD_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!)
   }
 
   #assertOpen (): void {
