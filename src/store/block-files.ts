@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { access, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
+import { accessSync, closeSync, fstatSync, openSync, readSync, renameSync } from 'node:fs'
+import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { byteLength } from '../package/index.ts'
 import type { CID } from '../package/index.ts'
@@ -14,6 +15,12 @@ const SHARDS = [...BASE32].flatMap(a => [...BASE32].map(b => a + b))
  * The CID's base32 text starts with a fixed prefix, so its tail spreads files over 1024
  * directories. Every write goes to `tmp/` and is renamed into place: a reader sees a whole
  * block or none, and a crash leaves at most an orphan in `tmp/`, which open() clears.
+ *
+ * The calls on a fetch's and a provider's path per block (exists?, rename; open, stat, read and
+ * close of a block served) are made in place, not through libuv's threadpool: each trip there
+ * wakes a worker and then the event loop again (futex, eventfd, epoll), which cost 36–64 µs of
+ * CPU per call on this 2-core VM against 8 µs for the call made in place, and the reads copy
+ * from the page cache (~0.1 ms per MiB). A block write that goes to the device stays async.
  */
 export class BlockFiles {
   readonly blocksDir: string
@@ -52,7 +59,7 @@ export class BlockFiles {
   async has (cid: CID): Promise<boolean> {
     try {
       // access() answers existence without building a Stats object; it is on every put's path
-      await access(this.path(cid))
+      accessSync(this.path(cid))
       return true
     } catch (err: any) {
       if (err.code === 'ENOENT') return false
@@ -66,7 +73,10 @@ export class BlockFiles {
    */
   async read (cid: CID, signal?: AbortSignal, into?: (length: number) => Uint8Array): Promise<Uint8Array | undefined> {
     try {
-      if (into !== undefined) return await readInto(this.path(cid), into, signal)
+      if (into !== undefined) {
+        signal?.throwIfAborted()
+        return readInto(this.path(cid), into)
+      }
       return await readFile(this.path(cid), { signal })
     } catch (err: any) {
       if (err.code === 'ENOENT') return undefined
@@ -94,12 +104,12 @@ export class BlockFiles {
       this.shards.add(shard)
     }
     try {
-      await rename(tmp, target)
+      renameSync(tmp, target)
     } catch (err: any) {
       // the shard was removed behind our back: make it again
       if (err.code !== 'ENOENT') throw err
       await mkdir(join(this.blocksDir, shard), { recursive: true })
-      await rename(tmp, target)
+      renameSync(tmp, target)
     }
   }
 
@@ -128,20 +138,19 @@ export class BlockFiles {
 }
 
 /** A whole file read into the buffer `into` gives for its length. */
-async function readInto (path: string, into: (length: number) => Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
-  const fh = await open(path, 'r')
+function readInto (path: string, into: (length: number) => Uint8Array): Uint8Array {
+  const fd = openSync(path, 'r')
   try {
-    const { size } = await fh.stat()
+    const { size } = fstatSync(fd)
     const out = into(size)
     for (let off = 0; off < size;) {
-      signal?.throwIfAborted()
-      const { bytesRead } = await fh.read(out, off, size - off, off)
+      const n = readSync(fd, out, off, size - off, off)
       // the file shrank under us: hand back what is there, and verification will refuse it
-      if (bytesRead === 0) return out.subarray(0, off)
-      off += bytesRead
+      if (n === 0) return out.subarray(0, off)
+      off += n
     }
     return out
   } finally {
-    await fh.close()
+    closeSync(fd)
   }
 }

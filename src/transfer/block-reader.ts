@@ -11,52 +11,80 @@ const MAX_LENGTH_BYTES = 5
 export type BlockTarget = (id: number, length: number) => Uint8Array | undefined
 
 /**
- * Reads frames as `readMessages` does, but copies a BLOCK's payload into the buffer `target`
+ * Parses frames as `readMessages` does, but copies a BLOCK's payload into the buffer `target`
  * names for it as the payload arrives, instead of keeping every piece the transport delivered
  * (QUIC: 4 KiB each) until the whole block is there. Those pieces then die young: keeping them
  * for the milliseconds a 1 MiB block takes to arrive got them copied by the young-generation
  * collector and promoted, and the getter spent as much time collecting garbage as decrypting.
  * A frame that arrived whole is decoded in place without a copy.
+ *
+ * Pieces are pushed in as the stream delivers them (its 'message' event), not pulled through
+ * the stream's async iterator: the iterator queues pieces until the consumer's next turn, and on
+ * a busy machine they waited there long enough to be promoted (a getter ran a mark-compact
+ * every few MiB while sharing two cores with its providers).
  */
-export async function * readMessagesInto (source: AsyncIterable<Uint8Array | Iterable<Uint8Array>>, target: BlockTarget): AsyncGenerator<Message> {
-  let head: Uint8Array = new Uint8Array(0)
+export class BlockReader {
+  private readonly target: BlockTarget
+  private head: Uint8Array = new Uint8Array(0)
   /** The block being filled, while its payload streams in. */
-  let block: { id: number, out: Uint8Array, filled: number } | undefined
-  for await (const piece of source) {
+  private block: { id: number, out: Uint8Array, filled: number } | undefined
+
+  constructor (target: BlockTarget) {
+    this.target = target
+  }
+
+  /** Parses what the transport delivered, handing each whole message to `onMessage`. Throws ProtocolViolationError. */
+  push (piece: Uint8Array | Iterable<Uint8Array>, onMessage: (msg: Message) => void): void {
     for (const buf of piece instanceof Uint8Array ? [piece] : piece) {
       let off = 0
       while (off < buf.length) {
+        const block = this.block
         if (block !== undefined) {
           const n = Math.min(block.out.length - block.filled, buf.length - off)
           block.out.set(buf.subarray(off, off + n), block.filled)
           block.filled += n
           off += n
           if (block.filled === block.out.length) {
-            yield { t: MSG_BLOCK, id: block.id, data: [block.out] }
-            block = undefined
+            this.block = undefined
+            onMessage({ t: MSG_BLOCK, id: block.id, data: [block.out] })
           }
           continue
         }
         // a frame's prefix and header (≤ MAX_HEADER_BYTES + a few) are gathered in `head`
-        head = head.length === 0 ? buf.subarray(off) : Buffer.concat([head, buf.subarray(off)])
+        this.head = this.head.length === 0 ? buf.subarray(off) : Buffer.concat([this.head, buf.subarray(off)])
         off = buf.length
         for (;;) {
-          const frame = parseHead(head, target)
+          const frame = parseHead(this.head, this.target)
           if (frame === undefined) break
-          head = head.subarray(frame.consumed)
+          this.head = this.head.subarray(frame.consumed)
           if (frame.message !== undefined) {
-            yield frame.message
+            onMessage(frame.message)
             continue
           }
-          block = frame.block
+          this.block = frame.block
           break
         }
         // keep what is left of `head` in its own small array, not a view pinning a big piece
-        if (head.length > 0 && head.buffer.byteLength > MAX_HEADER_BYTES * 4) head = Uint8Array.from(head)
+        if (this.head.length > 0 && this.head.buffer.byteLength > MAX_HEADER_BYTES * 4) this.head = Uint8Array.from(this.head)
       }
     }
   }
-  if (block !== undefined || head.length > 0) throw new ProtocolViolationError('the stream ended inside a frame')
+
+  /** Throws when the stream ended inside a frame. */
+  end (): void {
+    if (this.block !== undefined || this.head.length > 0) throw new ProtocolViolationError('the stream ended inside a frame')
+  }
+}
+
+/** The messages of `source`, read by a BlockReader (for tests and pull-style callers). */
+export async function * readMessagesInto (source: AsyncIterable<Uint8Array | Iterable<Uint8Array>>, target: BlockTarget): AsyncGenerator<Message> {
+  const reader = new BlockReader(target)
+  for await (const piece of source) {
+    const out: Message[] = []
+    reader.push(piece, msg => { out.push(msg) })
+    yield * out
+  }
+  reader.end()
 }
 
 interface Parsed {

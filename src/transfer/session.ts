@@ -4,7 +4,8 @@ import type { CID } from '../package/index.ts'
 import { MAX_IN_FLIGHT } from './constants.ts'
 import { ProtocolViolationError, StallError, StoqRemoteError, StreamClosedError } from './errors.ts'
 import { writeMessage } from './stream-io.ts'
-import { readMessagesInto } from './block-reader.ts'
+import { BlockReader } from './block-reader.ts'
+import type { Message } from './wire.ts'
 import { MSG_BLOCK, MSG_ERROR, MSG_GET } from './wire.ts'
 
 const log = logger('hypermesh:transfer:session')
@@ -38,7 +39,7 @@ export class Session {
     this.peer = peer
     this.stallTimeoutMs = stallTimeoutMs
     this.stallTimer = setInterval(() => { this.checkStall() }, Math.max(50, stallTimeoutMs / 4))
-    void this.readLoop()
+    this.listen()
   }
 
   get inFlight (): number {
@@ -92,25 +93,52 @@ export class Session {
     }
   }
 
-  private async readLoop (): Promise<void> {
-    try {
-      const target = (id: number, length: number): Uint8Array | undefined => {
-        const into = this.pending.get(id)?.into
-        return into?.length === length ? into : undefined
+  /** Parses what the stream delivers as it arrives (see BlockReader) and matches answers to requests. */
+  private listen (): void {
+    const reader = new BlockReader((id, length) => {
+      const into = this.pending.get(id)?.into
+      return into?.length === length ? into : undefined
+    })
+    const onAnswer = (msg: Message): void => { this.answer(msg) }
+    const onMessage = (evt: { data: Uint8Array | Iterable<Uint8Array> }): void => {
+      // after the session closed, whatever still arrives is read and dropped, so it does not
+      // pile up in the stream's read buffer
+      if (this.closedWith !== undefined) return
+      try {
+        reader.push(evt.data, onAnswer)
+      } catch (err: any) {
+        this.fail(err)
       }
-      for await (const msg of readMessagesInto(this.stream, target)) {
-        this.lastHeard = performance.now()
-        const p = this.pending.get(msg.id)
-        if (p === undefined || msg.t === MSG_GET) throw new ProtocolViolationError(`unexpected message ${msg.t} for id ${msg.id}`)
-        this.pending.delete(msg.id)
-        this.received++
-        if (msg.t === MSG_BLOCK) p.resolve(msg.data)
-        else if (msg.t === MSG_ERROR) p.reject(new StoqRemoteError(msg.code, msg.msg))
-      }
-      this.close(new StreamClosedError(`${this.peer} closed the stream`))
-    } catch (err: any) {
-      log('session with %s failed: %s', this.peer, err.message)
-      this.close(err)
     }
+    const onEnd = (evt?: { error?: Error }): void => {
+      try {
+        reader.end()
+        this.fail(evt?.error ?? new StreamClosedError(`${this.peer} closed the stream`))
+      } catch (err: any) {
+        this.fail(err)
+      }
+    }
+    const stream = this.stream
+    stream.addEventListener('message', onMessage)
+    stream.addEventListener('remoteCloseWrite', () => { onEnd() }, { once: true })
+    stream.addEventListener('close', evt => { onEnd(evt) }, { once: true })
+    if (stream.readStatus !== 'readable' && stream.readStatus !== 'paused') queueMicrotask(() => { onEnd() })
+  }
+
+  private answer (msg: Message): void {
+    if (this.closedWith !== undefined) return
+    this.lastHeard = performance.now()
+    const p = this.pending.get(msg.id)
+    if (p === undefined || msg.t === MSG_GET) throw new ProtocolViolationError(`unexpected message ${msg.t} for id ${msg.id}`)
+    this.pending.delete(msg.id)
+    this.received++
+    if (msg.t === MSG_BLOCK) p.resolve(msg.data)
+    else if (msg.t === MSG_ERROR) p.reject(new StoqRemoteError(msg.code, msg.msg))
+  }
+
+  private fail (err: Error): void {
+    if (this.closedWith !== undefined) return
+    log('session with %s failed: %s', this.peer, err.message)
+    this.close(err)
   }
 }

@@ -39,6 +39,7 @@ export interface SwarmResult {
 
 interface PeerState {
   session: Session
+  /** Chunks asked of this peer whose answers have not been taken up yet: its window's taken slots. */
   requested: Set<number>
   lacks: Set<number>
   pumping: boolean
@@ -93,7 +94,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       }
       // endgame: only a provider with nothing left in flight duplicates a chunk, one at a time,
       // so a fetch's tail re-asks for a few chunks instead of every provider's whole window
-      if (st.session.inFlight > 0) return undefined
+      if (st.requested.size > 0) return undefined
       let best: number | undefined
       let bestCount = ENDGAME_MAX_REQUESTS
       for (const [i, n] of inflight) {
@@ -230,7 +231,10 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       if (st.pumping) return
       st.pumping = true
       try {
-        while (!finished && states.has(st) && st.session.inFlight < options.window && writing.size < options.window) {
+        // a slot counts as taken until the request's continuation has handed its chunk to the
+        // store (st.requested), not merely until the answer arrived: answers that arrive together
+        // must not free slots before the chunks they carry count as being written
+        while (!finished && states.has(st) && st.requested.size < options.window && writing.size < options.window) {
           const i = pick(st)
           if (i === undefined) break
           if (options.bucket !== undefined) {
