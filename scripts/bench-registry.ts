@@ -17,7 +17,7 @@
  *    the target hops ≤ log2(n) + 2. `--sizes ''` skips it.
  *
  *   node scripts/bench-registry.ts [--daemons 20] [--rounds 20] [--daemon-lookups 100]
- *     [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--transport memory|tcp] [--json]
+ *     [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--disjoint-paths 3] [--transport memory|tcp] [--json]
  *
  * Prints a table on stderr and one JSON document on stdout (with the host's load average: on a
  * shared 2-core box the figures move with it).
@@ -37,7 +37,7 @@ import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS, DHT_PROTOCOL } from '../src/node/index.ts'
+import { CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS, DEFAULT_DHT_DISJOINT_PATHS, DHT_PROTOCOL } from '../src/node/index.ts'
 import { recordKey, RECORD_TYPE, registryDht, signRecord } from '../src/registry/index.ts'
 import { cidOf, CBOR_CODEC, JSON_CODEC } from '../src/package/index.ts'
 import { generateSigningKey, issueIntermediate, issuePublisher, issueRoot, TrustStore } from '../src/trust/index.ts'
@@ -61,6 +61,7 @@ const { values: args } = parseArgs({
     records: { type: 'string', default: '20' },
     lookups: { type: 'string', default: '100' },
     degree: { type: 'string', default: '8' },
+    'disjoint-paths': { type: 'string', default: String(DEFAULT_DHT_DISJOINT_PATHS) },
     transport: { type: 'string', default: 'memory' },
     json: { type: 'boolean', default: false }
   }
@@ -113,7 +114,7 @@ async function makeNode (size: number, i: number): Promise<Node> {
       // kad-dht pings routing-table contacts concurrently; ping's default of one outbound stream per
       // connection turns that into QUERY_ERRORs
       ping: ping({ maxOutboundStreams: 32, maxInboundStreams: 32 }),
-      dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper, validators: dht.validators, selectors: dht.selectors, allowQueryWithZeroPeers: true })
+      dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, disjointPaths: Number(args['disjoint-paths']), peerInfoMapper: passthroughMapper, validators: dht.validators, selectors: dht.selectors, allowQueryWithZeroPeers: true })
     } as any
   })
   return node as unknown as Node

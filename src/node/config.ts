@@ -25,7 +25,9 @@ export const ConfigSchema = z.object({
   }).strict(),
   dht: z.object({
     protocol: z.string().regex(/^\//),
-    clientMode: z.boolean()
+    clientMode: z.boolean(),
+    /** Disjoint paths per Kademlia query (DEFAULT_DHT_DISJOINT_PATHS). */
+    disjointPaths: z.number().int().min(1).max(20)
   }).strict(),
   connections: z.object({
     max: z.number().int().positive(),
@@ -62,7 +64,7 @@ export function defaultConfig (): Config {
     announce: [],
     bootstrap: [],
     api: { host: D.DEFAULT_API_HOST, port: D.DEFAULT_API_PORT, bodyLimit: D.DEFAULT_API_BODY_LIMIT_BYTES },
-    dht: { protocol: D.DHT_PROTOCOL, clientMode: false },
+    dht: { protocol: D.DHT_PROTOCOL, clientMode: false, disjointPaths: D.DEFAULT_DHT_DISJOINT_PATHS },
     connections: { max: D.DEFAULT_MAX_CONNECTIONS, dialTimeoutMs: D.DEFAULT_DIAL_TIMEOUT_MS, allow: [...D.DEFAULT_CONNECTION_ALLOW], redialKnownPeers: D.DEFAULT_REDIAL_KNOWN_PEERS },
     store: { quotaBytes: D.DEFAULT_STORE_QUOTA_BYTES },
     consensus: {},

@@ -79,6 +79,7 @@ export async function buildLibp2p<S extends ServiceMap = ServiceMap> (options: C
       dht: kadDHT({
         protocol: config.dht.protocol,
         clientMode: config.dht.clientMode,
+        disjointPaths: config.dht.disjointPaths,
         peerInfoMapper: passthroughMapper,
         validators: { [TEST_NAMESPACE]: validateTestRecord, ...options.validators },
         selectors: { [TEST_NAMESPACE]: selectTestRecord, ...options.selectors },

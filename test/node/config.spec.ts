@@ -13,7 +13,7 @@ describe('config', () => {
       announce: [],
       bootstrap: [],
       api: { host: '127.0.0.1', port: 5201, bodyLimit: 1048576 },
-      dht: { protocol: '/hypermesh/kad/1.0.0', clientMode: false },
+      dht: { protocol: '/hypermesh/kad/1.0.0', clientMode: false, disjointPaths: 3 },
       connections: { max: 300, dialTimeoutMs: 10000, allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128'], redialKnownPeers: 16 },
       store: { quotaBytes: 10737418240 },
       consensus: {},
