@@ -16,6 +16,12 @@ export const MAX_IN_FLIGHT = 32
  * bytes at ~8 MiB per provider.
  */
 export const DEFAULT_WINDOW = 8
+/**
+ * Fewest requests a getter keeps outstanding per provider when a fetch's window is shared among
+ * several (swarm.ts): one answer being sent, the next read ahead by the provider, one more on its
+ * way, so no provider idles between answers.
+ */
+export const MIN_PEER_WINDOW = 3
 /** Most providers a fetch uses at once; more adds overhead without adding bandwidth. */
 export const DEFAULT_MAX_PROVIDERS = 8
 /** A provider with requests pending that sends nothing for this long is dropped as stalled. */

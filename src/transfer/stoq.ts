@@ -30,7 +30,7 @@ const log = logger('hypermesh:transfer')
 export interface StoqInit {
   /** The chunk store served from and fetched into. */
   store: ChunkStore
-  /** Requests kept in flight per provider. @default 8 (DEFAULT_WINDOW) */
+  /** Requests a fetch keeps in flight, shared among its providers (at least MIN_PEER_WINDOW each). @default 8 (DEFAULT_WINDOW) */
   window?: number
   /** Most providers one fetch uses. @default 8 (DEFAULT_MAX_PROVIDERS) */
   maxProviders?: number
