@@ -23,6 +23,7 @@ export function fail () { throw new RangeError('no') }
 export async function hold () { return await hm.call('ProxyAccess', 'hold') }
 export async function spin () { await hm.call('ProxyAccess', 'echo', 1); for (;;) {} }
 export function ping () { return 'pong' }
+export function args (...xs) { return xs }
 `
 
 function spec (ext: string): Parameters<HostProcess['load']>[0] {
@@ -61,6 +62,11 @@ describe('extension host process', () => {
     assert.equal(unknown.status === 'rejected' && unknown.reason.name, 'UnknownMethodError')
     const next = await host.call('a', 'run_', [])
     assert.notEqual(next, (r1 as PromiseFulfilledResult<number>).value, 'a call in a later turn is a later run')
+  })
+
+  it('calls of every arity in one run each get exactly their own arguments', async () => {
+    const arities = [[], [1], [1, 2], [1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [undefined, null, 'x']]
+    assert.deepEqual(await Promise.all(arities.map(async a => await host.call('a', 'args', a))), arities)
   })
 
   it('a caller past its deadline stops waiting; onAnswer runs only when the extension answers', async () => {
