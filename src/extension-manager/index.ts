@@ -5,7 +5,8 @@
  * **The node never runs package code itself.** It starts one extension host, when the first
  * extension loads (a node running none has no child at all): a child process
  * (`node --no-node-snapshot --permission --allow-addons --allow-fs-read=<its own code,
- * isolated-vm> --single-threaded-gc`) that runs one isolated-vm isolate per extension. Two walls:
+ * isolated-vm> --single-threaded-gc --max-semi-space-size=1`) that runs one isolated-vm isolate
+ * per extension. Two walls:
  * 1. the isolate: package code sees only `globalThis.hm`, built from one host reference; no
  *    `require`/`import` (module imports are refused), no fs, sockets, timers or processes;
  * 2. the permission model on the host process: should an isolate escape, the process can read

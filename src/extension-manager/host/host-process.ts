@@ -138,7 +138,13 @@ export class HostProcess {
         // woken on a small machine take a core from the node's main thread mid-call, and every
         // call in flight waits (measured with 100 callers on 2 cores: a quarter fewer
         // operations over 2 ms, p99 1.8 → 1.5 ms); the host's scavenges are small either way
-        '--single-threaded-gc'
+        '--single-threaded-gc',
+        // a young generation as small as the daemon's own (bin/hypermesh.mjs): with V8's default
+        // one grown to 4 MB semi-spaces, the old generation's headroom (~7 MB over its ~9 MB)
+        // was under the young generation's size, so incremental marking restarted after every
+        // mark-compact and ran for good, slowing every scavenge (p90 1.4-2.3 ms at 100 callers);
+        // with 1 MB semi-spaces scavenges come 2-3x as often and take 0.06-0.1 ms (p90 0.2)
+        '--max-semi-space-size=1'
       ],
       env: { HYPERMESH_IVM_PATH: ivmPath },
       serialization: 'advanced',
