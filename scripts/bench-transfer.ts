@@ -9,11 +9,10 @@
  * http-file. "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends, as the
  * daemon's node does; the plain TCP rows use the stock Noise crypto. QUIC has no Noise. `http` hashes the body (sha256) in memory, as a download tool would; `http-file`
  * writes it to a file and hashes it with BLAKE3, the work STOQ does (STOQ also writes per chunk);
- * it writes through the page cache, where STOQ's chunk store writes its chunks with O_DIRECT
+ * it writes through the page cache, where STOQ's chunk store writes fetched chunks with O_DIRECT
  * (src/store/direct-writes.ts), so on this VM, where every fresh page-cache page faults in anew,
- * http-file pays a kernel cost STOQ does not. STOQ providers pack their content once, at the
- * start: their first round reads it from disk (direct writes left nothing cached), later rounds
- * from the page cache.
+ * http-file pays a kernel cost STOQ does not. STOQ providers pack their content (through the
+ * page cache) once, at the start, and serve it from there.
  * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
  * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
  * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS,

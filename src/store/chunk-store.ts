@@ -88,6 +88,16 @@ export class FsChunkStore implements ChunkStore {
   }
 
   async put (cid: CID, bytes: Uint8Array | Uint8Array[]): Promise<void> {
+    await this.putBlock(cid, bytes, false)
+  }
+
+  /**
+   * Stores a verified block. `direct`: write it past the page cache (O_DIRECT, see
+   * direct-writes.ts), as for chunks fetched from peers, whose buffered writes were the fetch's
+   * bottleneck on this VM; a node's own content (pack) goes through the page cache, since it is
+   * about to be served.
+   */
+  private async putBlock (cid: CID, bytes: Uint8Array | Uint8Array[], direct: boolean): Promise<void> {
     this.check()
     if (!verifyBytes(cid, bytes)) throw new BlockHashMismatchError(cid.toString())
     if (await this.files.has(cid)) return
@@ -96,7 +106,7 @@ export class FsChunkStore implements ChunkStore {
     if (this.used + length > this.quota) throw new QuotaExceededError(length, this.used, this.quota)
     this.used += length
     try {
-      await this.files.write(cid, bytes)
+      await this.files.write(cid, bytes, direct)
     } catch (err) {
       this.used -= length
       throw err
@@ -122,7 +132,7 @@ export class FsChunkStore implements ChunkStore {
   }
 
   async putChunk (root: CID, index: number, cid: CID, bytes: Uint8Array | Uint8Array[]): Promise<void> {
-    await this.put(cid, bytes)
+    await this.putBlock(cid, bytes, true)
     await this.markHave(haveKey(root, index))
   }
 

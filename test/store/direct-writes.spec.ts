@@ -34,12 +34,12 @@ describe('direct writes', () => {
     assert.equal(new DirectWrites(false).wants(MiB), false)
   })
 
-  it('stores, reopens and serves a chunk written directly', async () => {
+  it('stores, reopens and serves a fetched chunk written directly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hm-direct-store-'))
     const store = await createStore({ dir })
     const data = randomBytes(MiB + 3)
     const cid = cidOf(RAW_CODEC, data)
-    await store.put(cid, [data.subarray(0, 100), data.subarray(100)])
+    await store.putChunk(cidOf(RAW_CODEC, randomBytes(8)), 0, cid, [data.subarray(0, 100), data.subarray(100)])
     await store.close()
     const reopened = await createStore({ dir })
     assert.equal(reopened.usage().used, MiB + 3)
