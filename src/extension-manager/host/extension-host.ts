@@ -160,7 +160,9 @@ function enqueue (ext: string, calls: FlatCalls): void {
     for (let i = 0; i < calls.length; i += 3) answer(calls[i] as number, false, error)
     return
   }
-  for (let i = 0; i < calls.length; i++) entry.queue.push(calls[i])
+  // the array as it came when nothing is queued yet (the usual case): no copy of every call
+  if (entry.queue.length === 0) entry.queue = calls
+  else for (let i = 0; i < calls.length; i++) entry.queue.push(calls[i])
   schedule(entry)
 }
 
@@ -201,11 +203,11 @@ function run (entry: Running): void {
     return
   }
   for (let i = 0; i < answers.length; i += 3) {
-    const callId = answers[i] as number
-    entry.inside.delete(callId)
-    if (answers[i + 1] === true) answer(callId, true, answers[i + 2])
-    else answer(callId, false, memoryFailure(entry.isolate, answers[i + 2]) ?? answers[i + 2])
+    entry.inside.delete(answers[i] as number)
+    if (answers[i + 1] !== true) answers[i + 2] = memoryFailure(entry.isolate, answers[i + 2]) ?? answers[i + 2]
   }
+  // the run's answers array itself goes out when it is this turn's first (no copy of every answer)
+  outbox.append('', answersMessage, answers)
 }
 
 /** Why a run of extension code failed as a whole: the extension was stopped, ran out of memory or of time. */

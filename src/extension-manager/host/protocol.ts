@@ -81,6 +81,21 @@ export class Outbox<T> {
     return items
   }
 
+  /**
+   * Adds `items` to this turn's flat array for `key`; when there is none yet, `items` becomes
+   * it, uncopied (the caller hands it over and must not change it afterwards).
+   */
+  append (key: string, make: (key: string, items: unknown[]) => T, items: unknown[]): void {
+    if (items.length === 0) return
+    const list = this.#lists.get(key)
+    if (list == null) {
+      this.#lists.set(key, items)
+      this.push(make(key, items))
+      return
+    }
+    for (let i = 0; i < items.length; i++) list.push(items[i])
+  }
+
   readonly #flush = (): void => {
     const messages = this.#messages
     this.#messages = []
