@@ -76,17 +76,6 @@ export class BlockReader {
   }
 }
 
-/** The messages of `source`, read by a BlockReader (for tests and pull-style callers). */
-export async function * readMessagesInto (source: AsyncIterable<Uint8Array | Iterable<Uint8Array>>, target: BlockTarget): AsyncGenerator<Message> {
-  const reader = new BlockReader(target)
-  for await (const piece of source) {
-    const out: Message[] = []
-    reader.push(piece, msg => { out.push(msg) })
-    yield * out
-  }
-  reader.end()
-}
-
 interface Parsed {
   consumed: number
   message?: Message

@@ -42,10 +42,6 @@ export class Session {
     this.listen()
   }
 
-  get inFlight (): number {
-    return this.pending.size
-  }
-
   get alive (): boolean {
     return this.closedWith === undefined
   }

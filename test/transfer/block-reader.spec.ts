@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { varint } from 'multiformats'
-import { readMessagesInto } from '../../src/transfer/block-reader.ts'
+import { BlockReader } from '../../src/transfer/block-reader.ts'
 import { encodeFrame, MSG_BLOCK, MSG_ERROR, MSG_GET } from '../../src/transfer/wire.ts'
 import type { Message } from '../../src/transfer/wire.ts'
 import { MAX_FRAME_BYTES } from '../../src/transfer/constants.ts'
@@ -13,7 +13,9 @@ async function * pieces (bytes: Uint8Array, size: number): AsyncGenerator<Uint8A
 
 async function readAll (source: AsyncIterable<Uint8Array>, targets: Map<number, Uint8Array>): Promise<Message[]> {
   const out: Message[] = []
-  for await (const m of readMessagesInto(source, (id, length) => targets.get(id)?.length === length ? targets.get(id) : undefined)) out.push(m)
+  const reader = new BlockReader((id, length) => targets.get(id)?.length === length ? targets.get(id) : undefined)
+  for await (const piece of source) reader.push(piece, m => { out.push(m) })
+  reader.end()
   return out
 }
 
@@ -23,7 +25,7 @@ function plain (m: Message): unknown {
   return m
 }
 
-describe('readMessagesInto', () => {
+describe('BlockReader', () => {
   const block = randomBytes(3000)
   const messages: Message[] = [
     { t: MSG_GET, id: 0, cid: randomBytes(36) },
