@@ -8,7 +8,10 @@
  *    20 daemons), then timed lookups. `--daemons 0` skips it.
  * 2. An in-process Kademlia mesh over @libp2p/memory with our DHT protocol id, the real `/hmpkg`
  *    validator and selector (signed records, every one verified by every node that stores or
- *    returns it), for `--sizes` nodes (default 100, 250, 500). For each size: signed records are
+ *    returns it), for `--sizes` nodes (default 100, 250, 500). Its connections are plaintext
+ *    (`--encrypter noise` for Noise): every node shares one thread, and what the simulation
+ *    measures is routing (hops, rounds of requests), not handshakes; Noise made a 100-node join
+ *    1.35x slower. The daemons of part 1 use Noise, as every real node does. For each size: signed records are
  *    put from random nodes, then looked up from random other nodes. Reported: put latency and
  *    peers that stored the record; publish → resolvable (the put, then a random other node's
  *    lookup until its first valid record); lookup hops (the query-tree depth of the peer whose
@@ -17,12 +20,15 @@
  *    the target hops ≤ log2(n) + 2. `--sizes ''` skips it.
  *
  *   node scripts/bench-registry.ts [--daemons 20] [--rounds 20] [--daemon-lookups 100]
- *     [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--disjoint-paths 3] [--transport memory|tcp] [--json]
+ *     [--sizes 100,250,500] [--records 20] [--lookups 100] [--degree 8] [--disjoint-paths 3] [--transport memory|tcp]
+ *     [--encrypter plaintext|noise] [--json]
  *
  * Prints a table on stderr and one JSON document on stdout (with the host's load average: on a
  * shared 2-core box the figures move with it). `npm run bench:registry` gives this process
- * 32 MiB semi-spaces: the simulation holds every node in one heap (1.9 GB at 100 nodes), and
- * fewer short-lived objects promoted made a 100-node run 115 s instead of 125.
+ * 32 MiB semi-spaces (fewer short-lived objects promoted made a 100-node run 115 s instead of
+ * 125) and a 12 GiB heap limit: the simulation holds every node in one heap (2.5 MiB live per
+ * node after the join, several times that between collections), and under V8's default limit
+ * here (4.2 GiB) a 250-node run spent its time collecting and never finished its rounds.
  */
 // first: settles the logger's colour question before libp2p loads (see the module)
 import '../src/util/debug-colors.ts'
@@ -33,6 +39,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { plaintext } from '@libp2p/plaintext'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Libp2p } from '@libp2p/interface'
 import { memory } from '@libp2p/memory'
@@ -65,9 +72,11 @@ const { values: args } = parseArgs({
     degree: { type: 'string', default: '8' },
     'disjoint-paths': { type: 'string', default: String(DEFAULT_DHT_DISJOINT_PATHS) },
     transport: { type: 'string', default: 'memory' },
+    encrypter: { type: 'string', default: 'plaintext' },
     json: { type: 'boolean', default: false }
   }
 })
+if (args.encrypter !== 'plaintext' && args.encrypter !== 'noise') throw new Error(`--encrypter must be plaintext or noise, not ${args.encrypter}`)
 const sizes = args.sizes.split(',').filter(x => x.trim() !== '').map(Number)
 const RECORDS = Number(args.records)
 const LOOKUPS = Number(args.lookups)
@@ -102,8 +111,8 @@ async function makeNode (size: number, i: number): Promise<Node> {
   const node = await createLibp2p({
     addresses: { listen: [args.transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : `/memory/bench-${size}-${i}`] },
     transports: [args.transport === 'tcp' ? tcp() : memory()],
-    // default Noise crypto: fastNoiseCrypto speeds bulk transfer but makes handshakes ~2x slower
-    connectionEncrypters: [noise()],
+    // with Noise, its default crypto: fastNoiseCrypto speeds bulk transfer but makes handshakes ~2x slower
+    connectionEncrypters: [args.encrypter === 'noise' ? noise() : plaintext()],
     streamMuxers: [yamux()],
     // every simulated node shares one host: libp2p's per-host inbound rate limit (5/s) and pending
     // limit (10) would otherwise refuse most dials and turn the benchmark into a timeout test
@@ -273,5 +282,5 @@ process.stdout.write(JSON.stringify({
   bench: 'registry',
   loadAverage: { start: load.start, afterDaemons, end: loadavg().map(round) },
   daemons,
-  simulation: { transport: args.transport, degree: DEGREE, records: RECORDS, results }
+  simulation: { transport: args.transport, encrypter: args.encrypter, degree: DEGREE, records: RECORDS, results }
 }, null, args.json ? 0 : 2) + '\n')
