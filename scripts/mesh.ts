@@ -77,10 +77,15 @@ try {
 
   // joined = the DHT can query someone: a connection counts only once identify admits the peer
   // to the routing table, and a put made before that reaches nobody
+  let statuses: any[] = []
   await waitFor(async () => {
-    const counts = await Promise.all(nodes.map(async n => (await n.request('GET', '/api/v1/status')).body.dht.routingTablePeers))
-    return count === 1 || counts.every(c => c >= 1)
-  }, 'every node to join the mesh', JOIN_TIMEOUT_MS)
+    statuses = await Promise.all(nodes.map(async n => (await n.request('GET', '/api/v1/status')).body))
+    return count === 1 || statuses.every(s => s.dht.routingTablePeers >= 1)
+  }, 'every node to join the mesh', JOIN_TIMEOUT_MS).catch((err: Error) => {
+    // which node never admitted a peer, and whether it was connected at all (a flake seen once in CI)
+    const seen = statuses.map((s, i) => `node${i + 1}: ${s.connections} connections, ${s.dht.routingTablePeers} in the routing table`).join('; ')
+    throw new Error(`${err.message} (${seen})`)
+  })
 
   const last = nodes[nodes.length - 1]
   const stamp = new Date().toISOString()
