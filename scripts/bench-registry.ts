@@ -46,7 +46,7 @@ import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS, DEFAULT_DHT_DISJOINT_PATHS, DHT_PROTOCOL } from '../src/node/index.ts'
+import { DEFAULT_DHT_DISJOINT_PATHS, DHT_PROTOCOL } from '../src/node/index.ts'
 import { recordKey, RECORD_TYPE, registryDht, signRecord } from '../src/registry/index.ts'
 import { cidOf, CBOR_CODEC, JSON_CODEC } from '../src/package/index.ts'
 import { generateSigningKey, issueIntermediate, issuePublisher, issueRoot, TrustStore } from '../src/trust/index.ts'
@@ -113,13 +113,15 @@ async function makeNode (size: number, i: number): Promise<Node> {
     transports: [args.transport === 'tcp' ? tcp() : memory()],
     // with Noise, its default crypto: fastNoiseCrypto speeds bulk transfer but makes handshakes ~2x slower
     connectionEncrypters: [args.encrypter === 'noise' ? noise() : plaintext()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ enableKeepAlive: false })],
     // every simulated node shares one host: libp2p's per-host inbound rate limit (5/s) and pending
     // limit (10) would otherwise refuse most dials and turn the benchmark into a timeout test
     connectionManager: { maxConnections: 10_000, inboundConnectionThreshold: Infinity, maxIncomingPendingConnections: 10_000 },
-    // the daemon's keep-alive pings: libp2p's default (every 10 s) on a simulated node's ~50
-    // connections made pings the biggest single cost of a 100-node mesh
-    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS, pingTimeout: { minTimeout: CONNECTION_PING_MIN_TIMEOUT_MS } },
+    // no keep-alive pings: an in-memory connection does not die silently, and with libp2p's
+    // default (a ping stream per connection every 10 s) pings were the biggest single cost of a
+    // 100-node mesh; at 250 nodes (~25k connections) even the daemon's one a minute, plus
+    // yamux's keep-alive, took a third of the process while the rounds ran
+    connectionMonitor: { enabled: false },
     services: {
       identify: identify(),
       // kad-dht pings routing-table contacts concurrently; ping's default of one outbound stream per
