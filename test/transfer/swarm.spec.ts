@@ -6,22 +6,60 @@ import type { RootObject } from '../../src/package/index.ts'
 import type { ChunkStore } from '../../src/store/index.ts'
 import { fetchChunks } from '../../src/transfer/swarm.ts'
 import type { Session } from '../../src/transfer/session.ts'
-import { MIN_PEER_WINDOW } from '../../src/transfer/constants.ts'
+import { MIN_PEER_WINDOW, SOURCE_EPOCH_CHUNKS } from '../../src/transfer/constants.ts'
 
-const CHUNKS = 30
+/**
+ * Virtual time: callers wait until a moment; moments pass in order, one per event-loop turn, so
+ * whatever a resolved wait sets off (answers, new requests) happens before time moves on. Rates
+ * the source policy measures are then exact, whatever the machine's load.
+ */
+class VirtualClock {
+  now = 0
+  private readonly events: Array<{ at: number, resolve: () => void }> = []
+  private scheduled = false
 
-/** A provider stand-in answering each request after a few ms, noting how many it held at once. */
-function fakeSession (peer: string): { session: Session, most: () => number } {
+  async until (at: number): Promise<void> {
+    await new Promise<void>(resolve => {
+      this.events.push({ at, resolve })
+      this.events.sort((a, b) => a.at - b.at)
+      this.schedule()
+    })
+  }
+
+  private schedule (): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      const next = this.events.shift()
+      if (next === undefined) return
+      this.now = Math.max(this.now, next.at)
+      next.resolve()
+      if (this.events.length > 0) this.schedule()
+    })
+  }
+}
+
+/** A link that sends one chunk at a time, each taking `ms` (an uplink, or the getter's own downlink). */
+function link (clock: VirtualClock, ms: number): () => Promise<void> {
+  let free = 0
+  return async () => {
+    free = Math.max(clock.now, free) + ms
+    await clock.until(free)
+  }
+}
+
+/** A provider stand-in whose answers each wait for `send` (its link), noting how many it held at once. */
+function fakeSession (peer: string, send: () => Promise<void>): { session: Session, most: () => number } {
   let open = 0
   let most = 0
   const session = {
     peer,
     alive: true,
-    get inFlight () { return open },
     close: () => {},
     get: async (_cid: unknown, _signal?: AbortSignal, into?: Uint8Array): Promise<Uint8Array[]> => {
       most = Math.max(most, ++open)
-      await new Promise(resolve => setTimeout(resolve, 2))
+      await send()
       open--
       return [into ?? new Uint8Array(MIN_CHUNK_SIZE)]
     }
@@ -29,22 +67,45 @@ function fakeSession (peer: string): { session: Session, most: () => number } {
   return { session: session as unknown as Session, most: () => most }
 }
 
-async function fetchWith (providers: number, window: number): Promise<number[]> {
-  const obj: RootObject = { size: CHUNKS * MIN_CHUNK_SIZE, chunkSize: MIN_CHUNK_SIZE, hashes: randomBytes(32 * CHUNKS) }
+/** Fetches `chunks` chunks from fake providers whose answers pass through `links(i)`; the most each held at once and the chunks each delivered. */
+async function fetchWith (providers: number, window: number, chunks: number, links: (clock: VirtualClock, i: number) => () => Promise<void>): Promise<{ most: number[], delivered: number[] }> {
+  const clock = new VirtualClock()
+  const obj: RootObject = { size: chunks * MIN_CHUNK_SIZE, chunkSize: MIN_CHUNK_SIZE, hashes: randomBytes(32 * chunks) }
   const store = { putChunk: async () => {} } as unknown as ChunkStore
-  const fakes = Array.from({ length: providers }, (_, i) => fakeSession(`peer${i}`))
-  const r = await fetchChunks(store, rootCidOf(encodeRootObject(obj)), obj, Array.from({ length: CHUNKS }, (_, i) => i), fakes.map(f => f.session), { window, onBadPeer: () => {}, presentBytes: 0 })
-  assert.equal(r.fetchedChunks, CHUNKS)
-  return fakes.map(f => f.most())
+  const fakes = Array.from({ length: providers }, (_, i) => fakeSession(`peer${i}`, links(clock, i)))
+  const r = await fetchChunks(store, rootCidOf(encodeRootObject(obj)), obj, Array.from({ length: chunks }, (_, i) => i), fakes.map(f => f.session), { window, onBadPeer: () => {}, presentBytes: 0, now: () => clock.now })
+  assert.equal(r.fetchedChunks, chunks)
+  return { most: fakes.map(f => f.most()), delivered: fakes.map((_, i) => r.peers[`peer${i}`] ?? 0) }
 }
+
+/** Each provider behind its own link of 2 ms per chunk. */
+const own = (clock: VirtualClock): () => Promise<void> => link(clock, 2)
 
 describe('fetchChunks window', () => {
   it('gives a single provider the whole window', async () => {
-    assert.deepEqual(await fetchWith(1, 8), [8])
+    assert.deepEqual((await fetchWith(1, 8, 30, own)).most, [8])
   })
 
+  // within the first two epochs (warm-up and measurement) every provider is active
   it('shares the window among providers, at least MIN_PEER_WINDOW each', async () => {
-    assert.deepEqual(await fetchWith(3, 8), [MIN_PEER_WINDOW, MIN_PEER_WINDOW, MIN_PEER_WINDOW])
-    assert.deepEqual(await fetchWith(2, 12), [6, 6])
+    assert.deepEqual((await fetchWith(3, 8, SOURCE_EPOCH_CHUNKS * 2, own)).most, [MIN_PEER_WINDOW, MIN_PEER_WINDOW, MIN_PEER_WINDOW])
+    assert.deepEqual((await fetchWith(2, 12, SOURCE_EPOCH_CHUNKS * 2, own)).most, [6, 6])
+  })
+})
+
+describe('fetchChunks source policy', () => {
+  const CHUNK_MS = 8
+  const CHUNKS = 64
+
+  it('keeps every provider when each is limited by its own link', async () => {
+    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => link(clock, CHUNK_MS))
+    for (const n of delivered) assert.ok(n >= CHUNKS / 5, `chunks per provider: ${delivered.join('/')}`)
+  })
+
+  it('narrows to fewer providers when they share one link (the getter is the limit), after using each', async () => {
+    let shared: (() => Promise<void>) | undefined
+    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared })
+    for (const n of delivered) assert.ok(n > 0, `every provider got requests: ${delivered.join('/')}`)
+    assert.ok(Math.max(...delivered) > CHUNKS / 2, `chunks per provider: ${delivered.join('/')}`)
   })
 })
