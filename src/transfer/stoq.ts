@@ -34,6 +34,11 @@ export interface StoqInit {
   window?: number
   /** Most providers one fetch uses. @default 8 (DEFAULT_MAX_PROVIDERS) */
   maxProviders?: number
+  /**
+   * Let a fetch bench providers it runs no slower without (the source policy, protocols/stoq/SPEC.md);
+   * false keeps every provider in use throughout. @default true
+   */
+  narrowSources?: boolean
   /** Drop a provider silent this long with requests pending. @default 10000 (DEFAULT_STALL_TIMEOUT_MS) */
   stallTimeoutMs?: number
   /** Dial + stream-open timeout per provider. @default 10000 (DEFAULT_DIAL_TIMEOUT_MS) */
@@ -193,6 +198,7 @@ export class Stoq implements Startable {
           bucket: options.bytesPerSecond !== undefined ? new TokenBucket(options.bytesPerSecond) : undefined,
           onBadPeer: peer => { this.penalise(peer) },
           presentBytes,
+          narrowSources: this.init.narrowSources,
           reopen: async session => await sessions.reopen(session)
         })
       await this.store.completeRoot(root)

@@ -30,6 +30,8 @@ export interface SwarmOptions {
    * block, stall or protocol violation); undefined when the peer has no retries left.
    */
   reopen?: (session: Session) => Promise<Session | undefined>
+  /** Whether the source policy may bench providers that add no throughput (source-policy.ts). @default true */
+  narrowSources?: boolean
   /** Clock in ms for the source policy's rate measurements (tests pass a virtual one). @default performance.now */
   now?: () => number
 }
@@ -209,7 +211,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       received += length
       fetchedBytes += length
       peers[st.session.peer] = (peers[st.session.peer] ?? 0) + 1
-      sources.onChunk(st, length)
+      if (options.narrowSources !== false) sources.onChunk(st, length)
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:chunk', {
         root: root.toString(), index: i, bytes: length, peer: st.session.peer, received, size: obj.size, chunksDone: startedWith + done.size, chunks: total
       }))

@@ -68,12 +68,12 @@ function fakeSession (peer: string, send: () => Promise<void>): { session: Sessi
 }
 
 /** Fetches `chunks` chunks from fake providers whose answers pass through `links(i)`; the most each held at once and the chunks each delivered. */
-async function fetchWith (providers: number, window: number, chunks: number, links: (clock: VirtualClock, i: number) => () => Promise<void>): Promise<{ most: number[], delivered: number[] }> {
+async function fetchWith (providers: number, window: number, chunks: number, links: (clock: VirtualClock, i: number) => () => Promise<void>, narrowSources?: boolean): Promise<{ most: number[], delivered: number[] }> {
   const clock = new VirtualClock()
   const obj: RootObject = { size: chunks * MIN_CHUNK_SIZE, chunkSize: MIN_CHUNK_SIZE, hashes: randomBytes(32 * chunks) }
   const store = { putChunk: async () => {} } as unknown as ChunkStore
   const fakes = Array.from({ length: providers }, (_, i) => fakeSession(`peer${i}`, links(clock, i)))
-  const r = await fetchChunks(store, rootCidOf(encodeRootObject(obj)), obj, Array.from({ length: chunks }, (_, i) => i), fakes.map(f => f.session), { window, onBadPeer: () => {}, presentBytes: 0, now: () => clock.now })
+  const r = await fetchChunks(store, rootCidOf(encodeRootObject(obj)), obj, Array.from({ length: chunks }, (_, i) => i), fakes.map(f => f.session), { window, onBadPeer: () => {}, presentBytes: 0, now: () => clock.now, narrowSources })
   assert.equal(r.fetchedChunks, chunks)
   return { most: fakes.map(f => f.most()), delivered: fakes.map((_, i) => r.peers[`peer${i}`] ?? 0) }
 }
@@ -107,5 +107,11 @@ describe('fetchChunks source policy', () => {
     const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared })
     for (const n of delivered) assert.ok(n > 0, `every provider got requests: ${delivered.join('/')}`)
     assert.ok(Math.max(...delivered) > CHUNKS / 2, `chunks per provider: ${delivered.join('/')}`)
+  })
+
+  it('keeps every provider busy throughout with narrowSources: false', async () => {
+    let shared: (() => Promise<void>) | undefined
+    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared }, false)
+    for (const n of delivered) assert.ok(n >= CHUNKS / 4, `chunks per provider: ${delivered.join('/')}`)
   })
 })
