@@ -31,9 +31,16 @@ describe('SourcePolicy', () => {
   })
 
   it('benches providers while the rate holds without them (the getter is the limit), down to one', () => {
-    const policy = drive(1 + 2 * EPOCH + 4 * (EPOCH + 1), () => 1)
+    // warm-up, measured epoch, two bench trials kept
+    const policy = drive(1 + 4 * EPOCH, () => 1)
     assert.equal(policy.activeCount, 1)
     assert.equal(['a', 'b', 'c'].filter(x => policy.isBenched(x)).length, 2)
+  })
+
+  it('tries bringing a benched provider back after a wait, and benches it again when the rate does not rise', () => {
+    // two epochs' wait, then an add trial (epoch 7) that gains nothing
+    assert.equal(drive(1 + 6 * EPOCH + 1, () => 1).activeCount, 2)
+    assert.equal(drive(1 + 7 * EPOCH, () => 1).activeCount, 1)
   })
 
   it('keeps every provider when the rate falls by more than minGain without one (providers are the limit)', () => {
@@ -50,7 +57,7 @@ describe('SourcePolicy', () => {
   })
 
   it('brings every benched provider back when an active one leaves', () => {
-    const policy = drive(1 + 2 * EPOCH + 4 * (EPOCH + 1), () => 1)
+    const policy = drive(1 + 4 * EPOCH, () => 1)
     const [last] = activeOf(policy)
     policy.remove(last)
     assert.deepEqual(activeOf(policy), ['a', 'b', 'c'].filter(x => x !== last))
@@ -64,7 +71,7 @@ describe('SourcePolicy', () => {
       clock.t += slow ? 2 : 1
       policy.onChunk(activeOf(policy)[0], CHUNK)
     }
-    for (let s = 0; s < 1 + 2 * EPOCH + 4 * (EPOCH + 1) + 2 * EPOCH; s++) step()
+    for (let s = 0; s < 1 + 4 * EPOCH; s++) step()
     assert.equal(policy.activeCount, 1)
     slow = true
     for (let s = 0; s < EPOCH; s++) step()
