@@ -6,7 +6,13 @@
  *   node scripts/bench-transfer.ts [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--json]
  *
  * Rows: bare-{tcp,quic}[-fix], stoq1-{tcp,quic}[-fix], stoq3-{tcp,quic}[-fix], helia-tcp, http,
- * http-file. "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends, as the
+ * http-file, and on request (--only) stoq1-lim and stoq3-lim: STOQ over TCP with the fix from
+ * providers whose upload is limited to LIMITED_BYTES_PER_SECOND per peer (their admission's rate
+ * limit), as providers behind their own uplinks are in a real mesh: there 3 sources must beat 1
+ * clearly, where on one 2-core machine a getter and 3 unlimited providers share the CPU; and
+ * stoq3all-{tcp-fix,quic,lim}: the same as stoq3 with the getter's source policy off (narrowSources:
+ * false, every provider in use throughout), the policy's before/after in one run.
+ * "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends, as the
  * daemon's node does; the plain TCP rows use the stock Noise crypto. QUIC has no Noise. `http` hashes the body (sha256) in memory, as a download tool would; `http-file`
  * writes it to a file and hashes it with BLAKE3, the work STOQ does (STOQ also writes per chunk);
  * it writes through the page cache, where STOQ's chunk store writes fetched chunks with O_DIRECT
@@ -54,6 +60,15 @@ const ALL_ROWS = [
   'stoq1-tcp', 'stoq1-tcp-fix', 'stoq3-tcp', 'stoq3-tcp-fix', 'stoq1-quic', 'stoq3-quic',
   'helia-tcp', 'http', 'http-file'
 ]
+/** Rows measured only when named in --only. */
+const EXTRA_ROWS = ['stoq1-lim', 'stoq3-lim', 'stoq3all-tcp-fix', 'stoq3all-quic', 'stoq3all-lim']
+/**
+ * Upload limit of each provider in the "-lim" rows: under a third of what one unlimited provider
+ * delivers here, so three of them together stay below what the getter alone can take in. The
+ * provider's token bucket starts full, so each run begins with up to a second (30 MB per
+ * provider) unlimited.
+ */
+const LIMITED_BYTES_PER_SECOND = 30e6
 
 /**
  * V8 young-generation semi-space (MiB) of every peer process, all rows alike (`--semi-space 0`
@@ -90,7 +105,8 @@ const RATIO_TARGETS: Record<string, number> = {
   'stoq3-tcp / stoq1-tcp': 1,
   'stoq3-tcp-fix / stoq1-tcp-fix': 1,
   'stoq3-quic / stoq1-quic': 1,
-  'stoq1-tcp-fix / http': 1
+  'stoq1-tcp-fix / http': 1,
+  'stoq3-lim / stoq1-lim': 2
 }
 
 /** One client run; senderCpuMs and sentBytes (duplicates included) are known for STOQ rows (all providers together). */
@@ -227,7 +243,7 @@ const roles: Record<string, (init: any) => Promise<void>> = {
     say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
   },
   'stoq-getter': async init => {
-    const peer = await createStoqNode({ dir: init.dir, noiseFix: init.fix })
+    const peer = await createStoqNode({ dir: init.dir, noiseFix: init.fix, init: { narrowSources: init.allSources !== true } })
     let events = 0
     const peak = { rss: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }
     const sampler = process.env.BENCH_MEM !== undefined ? setInterval(() => {
@@ -289,6 +305,7 @@ async function main (): Promise<void> {
   // children (every row's peers) inherit NODE_OPTIONS
   if (args['semi-space'] !== '0') process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${args['semi-space']}`.trim()
   const rows = args.only !== undefined ? args.only.split(',') : ALL_ROWS
+  for (const row of rows) if (!ALL_ROWS.includes(row) && !EXTRA_ROWS.includes(row)) throw new Error(`unknown row ${row}; rows: ${[...ALL_ROWS, ...EXTRA_ROWS].join(' ')}`)
   const work = await mkdtemp(join(tmpdir(), 'hm-bench-'))
   const file = join(work, 'data.bin')
   await new Promise<void>((resolve, reject) => {
@@ -311,12 +328,12 @@ async function main (): Promise<void> {
   const stoqProviders = new Map<string, PeerProcess[]>()
   let manifestCid = ''
   /** Spawns (once) and fills the providers a row needs; later rows reuse them. */
-  const providersFor = async (fix: boolean, count: number): Promise<PeerProcess[]> => {
-    const key = fix ? 'fix' : 'plain'
+  const providersFor = async (fix: boolean, count: number, limited: boolean): Promise<PeerProcess[]> => {
+    const key = (fix ? 'fix' : 'plain') + (limited ? '-lim' : '')
     const ps = stoqProviders.get(key) ?? []
     stoqProviders.set(key, ps)
     while (ps.length < count) {
-      const p = await spawnPeer({ dir: join(work, `${key}-provider-${ps.length}`), noiseFix: fix })
+      const p = await spawnPeer({ dir: join(work, `${key}-provider-${ps.length}`), noiseFix: fix, stoq: limited ? { maxBytesPerSecondPerPeer: LIMITED_BYTES_PER_SECOND } : {} })
       manifestCid = (await p.call('add', { path: file })).manifestCid
       ps.push(p)
     }
@@ -346,7 +363,8 @@ async function main (): Promise<void> {
   const samplesBy = new Map<string, Sample[]>(rows.map(row => [row, []]))
   for (let r = 0; r < runs; r++) {
     for (const row of rows) {
-      const fix = row.endsWith('-fix')
+      const limited = row.endsWith('-lim')
+      const fix = row.endsWith('-fix') || limited
       const transport = row.includes('quic') ? 'quic' : 'tcp'
       const samples = samplesBy.get(row)!
       const info = await serverFor(row, transport, fix)
@@ -355,7 +373,7 @@ async function main (): Promise<void> {
       else if (row === 'http') samples.push(await runClient('http-client', { size, url: info.url }))
       else if (row === 'http-file') samples.push(await runClient('http-file-client', { size, url: info.url, out: join(work, `http-file-${r}`) }))
       else {
-        const providers = await providersFor(fix, row.startsWith('stoq3') ? 3 : 1)
+        const providers = await providersFor(fix, row.startsWith('stoq3') ? 3 : 1, limited)
         const stats = async (): Promise<Array<{ cpuMs: number, bytesServed: number }>> => await Promise.all(providers.map(async p => {
           const st = await p.call('stats')
           return { cpuMs: (st.cpu.user + st.cpu.system) / 1000, bytesServed: st.bytesServed }
@@ -363,7 +381,7 @@ async function main (): Promise<void> {
         const sum = (xs: Array<{ cpuMs: number, bytesServed: number }>, k: 'cpuMs' | 'bytesServed'): number => xs.reduce((a, x) => a + x[k], 0)
         const before = await stats()
         const dir = join(work, `getter-${row}-${r}`)
-        const sample = await runClient('stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
+        const sample = await runClient('stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]), allSources: row.startsWith('stoq3all') })
         const after = await stats()
         samples.push({ ...sample, senderCpuMs: sum(after, 'cpuMs') - sum(before, 'cpuMs'), sentBytes: sum(after, 'bytesServed') - sum(before, 'bytesServed') })
         await rm(dir, { recursive: true, force: true })
@@ -396,6 +414,13 @@ async function main (): Promise<void> {
     'stoq3-tcp / stoq1-tcp': ratio(by('stoq3-tcp'), by('stoq1-tcp')),
     'stoq3-tcp-fix / stoq1-tcp-fix': ratio(by('stoq3-tcp-fix'), by('stoq1-tcp-fix')),
     'stoq3-quic / stoq1-quic': ratio(by('stoq3-quic'), by('stoq1-quic')),
+    'stoq3-lim / stoq1-lim': ratio(by('stoq3-lim'), by('stoq1-lim')),
+    'stoq3all-tcp-fix / stoq1-tcp-fix': ratio(by('stoq3all-tcp-fix'), by('stoq1-tcp-fix')),
+    'stoq3-tcp-fix / stoq3all-tcp-fix': ratio(by('stoq3-tcp-fix'), by('stoq3all-tcp-fix')),
+    'stoq3all-lim / stoq1-lim': ratio(by('stoq3all-lim'), by('stoq1-lim')),
+    'stoq3all-quic / stoq1-quic': ratio(by('stoq3all-quic'), by('stoq1-quic')),
+    'stoq3-quic / stoq3all-quic': ratio(by('stoq3-quic'), by('stoq3all-quic')),
+    'stoq3-lim / stoq3all-lim': ratio(by('stoq3-lim'), by('stoq3all-lim')),
     'stoq1-tcp-fix / http': ratio(by('stoq1-tcp-fix'), by('http')),
     'stoq3-tcp-fix / http': ratio(by('stoq3-tcp-fix'), by('http')),
     'stoq1-tcp / http-file': ratio(by('stoq1-tcp'), by('http-file')),
