@@ -199,6 +199,7 @@ export class Stoq implements Startable {
           onBadPeer: peer => { this.penalise(peer) },
           presentBytes,
           narrowSources: this.init.narrowSources,
+          join: add => { sessions.join(add) },
           reopen: async session => await sessions.reopen(session)
         })
       await this.store.completeRoot(root)
@@ -248,8 +249,18 @@ export class Stoq implements Startable {
   private async getBlock (cid: CID, sessions: SessionPool, signal: AbortSignal, maxBytes?: number): Promise<Uint8Array> {
     if (await this.store.has(cid)) return await this.store.get(cid)
     let lastError: unknown
-    const queue = await sessions.open()
-    for (let session = queue.shift(); session !== undefined; session = queue.shift()) {
+    let queue = await sessions.open()
+    const tried = new Set<Session>(queue)
+    // when the providers open so far could not give the block, those whose dials were still
+    // running get their turn
+    const next = async (): Promise<Session | undefined> => {
+      if (queue.length === 0) {
+        queue = (await sessions.settled()).filter(s => !tried.has(s))
+        for (const s of queue) tried.add(s)
+      }
+      return queue.shift()
+    }
+    for (let session = await next(); session !== undefined; session = await next()) {
       try {
         const bytes = Buffer.concat(await session.get(cid, signal))
         if (!verifyBytes(cid, bytes)) {
@@ -278,7 +289,10 @@ export class Stoq implements Startable {
         } else if (isStreamFailure(err)) {
           // a reset stream or a replaced connection is not a bad peer: ask it again on a new stream
           const again = await sessions.reopen(session)
-          if (again !== undefined) queue.unshift(again)
+          if (again !== undefined) {
+            tried.add(again)
+            queue.unshift(again)
+          }
         }
       }
     }
@@ -297,7 +311,15 @@ class SessionPool {
   private readonly options: FetchOptions
   private readonly signal: AbortSignal
   private opened: Promise<Session[]> | undefined
+  /** Settles once the first session is open, or once every dial failed. */
+  private ready: Promise<unknown> | undefined
+  private firstOpen: (() => void) | undefined
   private sessions: Session[] = []
+  /** Sessions given to a caller (open, join); join() hands over the others. */
+  private readonly handedOut = new Set<Session>()
+  private onJoin: ((session: Session) => void) | undefined
+  /** Aborts dials still running when the fetch ends. */
+  private readonly closing = new AbortController()
   private readonly reopens = new Map<string, number>()
 
   constructor (stoq: Stoq, components: StoqComponents, init: StoqInit, cid: CID, options: FetchOptions, signal: AbortSignal) {
@@ -309,10 +331,40 @@ class SessionPool {
     this.signal = signal
   }
 
+  /**
+   * The sessions open so far, as soon as one is (or every dial has failed, NoProvidersError): a
+   * fetch starts with the first provider that answers instead of waiting for the slowest dial,
+   * which for an unreachable provider found in the DHT is the whole dial timeout.
+   */
   async open (): Promise<Session[]> {
-    this.opened ??= this.connect()
+    if (this.opened === undefined) {
+      const first = new Promise<void>(resolve => { this.firstOpen = resolve })
+      this.opened = this.connect()
+      // connect rejects only when no provider could be opened or the fetch was aborted; open()
+      // and settled() rethrow that, and nothing else awaits it
+      this.opened.catch(() => {})
+      this.ready = Promise.race([first, this.opened])
+    }
+    await this.ready
+    return this.handOut(this.sessions.filter(s => s.alive))
+  }
+
+  /** Every live session once all dials have settled. */
+  async settled (): Promise<Session[]> {
+    await this.open()
     await this.opened
-    return this.sessions.filter(s => s.alive)
+    return this.handOut(this.sessions.filter(s => s.alive))
+  }
+
+  /** Calls `add` with each session not handed out yet, now and as later dials complete. */
+  join (add: (session: Session) => void): void {
+    this.onJoin = add
+    for (const s of this.sessions) if (s.alive && !this.handedOut.has(s)) add(this.handOut([s])[0])
+  }
+
+  private handOut (sessions: Session[]): Session[] {
+    for (const s of sessions) this.handedOut.add(s)
+    return sessions
   }
 
   drop (session: Session, err: Error): void {
@@ -342,6 +394,8 @@ class SessionPool {
   }
 
   close (): void {
+    this.onJoin = undefined
+    this.closing.abort(new HyperMeshError('the fetch ended'))
     for (const s of this.sessions) s.close()
   }
 
@@ -352,19 +406,23 @@ class SessionPool {
     const seen = new Set<string>([components.peerId.toString()])
     await Promise.all(targets.map(async target => {
       const timeout = AbortSignal.timeout(init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS)
-      const signal = AbortSignal.any([timeout, this.signal])
+      const signal = AbortSignal.any([timeout, this.signal, this.closing.signal])
       try {
         const connection = await components.connectionManager.openConnection(target, { signal })
         const peer = connection.remotePeer.toString()
         if (seen.has(peer) || this.stoq.isPenalised(peer) || this.sessions.length >= max) return
         seen.add(peer)
-        await this.newSession(connection, signal)
+        const session = await this.newSession(connection, signal)
+        if (this.closing.signal.aborted) { session.close(); return }
+        this.firstOpen?.()
+        if (this.onJoin !== undefined && !this.handedOut.has(session)) this.onJoin(this.handOut([session])[0])
       } catch (err: any) {
         if (this.signal.aborted) throw this.signal.reason
         log('could not open a STOQ stream to %s: %s', target.toString(), err.message)
       }
     }))
     if (this.sessions.length === 0) throw new NoProvidersError(this.cid.toString())
+    if (this.closing.signal.aborted) return this.sessions
     this.options.onProgress?.(new CustomProgressEvent('stoq:fetch:providers', { root: this.cid.toString(), peers: this.sessions.map(s => s.peer) }))
     return this.sessions
   }

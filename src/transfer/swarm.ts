@@ -30,6 +30,8 @@ export interface SwarmOptions {
    * block, stall or protocol violation); undefined when the peer has no retries left.
    */
   reopen?: (session: Session) => Promise<Session | undefined>
+  /** Registers a callback for providers whose dial completes while the fetch runs; they join it. */
+  join?: (add: (session: Session) => void) => void
   /** Whether the source policy may bench providers that add no throughput (source-policy.ts). @default true */
   narrowSources?: boolean
   /** Clock in ms for the source policy's rate measurements (tests pass a virtual one). @default performance.now */
@@ -283,6 +285,14 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       }
     }
 
+    options.join?.(session => {
+      if (finished) return
+      const st: PeerState = { session, requested: new Set(), lacks: new Set(), pumping: false }
+      states.add(st)
+      sources.add(st)
+      options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:joined', { peer: session.peer }))
+      void pump(st)
+    })
     if (missing.length === 0) { finish(); return }
     checkStuck()
   })

@@ -7,7 +7,10 @@ import { join } from 'node:path'
 import { pack, unpack, cidOf, MIN_CHUNK_SIZE, RAW_CODEC } from '../../src/package/index.ts'
 import { createStoqNode } from '../helpers/stoq-node.ts'
 import type { StoqNode } from '../helpers/stoq-node.ts'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { PROTOCOL } from '../../src/transfer/index.ts'
 import { SEND_BUFFERS_PER_STREAM } from '../../src/transfer/constants.ts'
 import type { AdmissionHook } from '../../src/transfer/index.ts'
@@ -246,6 +249,24 @@ describe('stoq between two in-process nodes', () => {
     const { path } = await fileOf(2 * CHUNK)
     const packed = await pack(path, a.store, { chunkSize: CHUNK })
     await assert.rejects(b.stoq.fetch(packed.root, { providers: [a.addr('tcp')] }), (err: any) => err.name === 'NoProvidersError' && err.cause?.name === 'StreamResetError')
+  })
+
+  it('starts with the providers that answer and does not wait for a dial that hangs', async () => {
+    // a listener that accepts and never speaks: the Noise handshake to it hangs until the dial timeout
+    const silent = createServer(() => {})
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    after(() => { silent.close() })
+    const hanging = `/ip4/127.0.0.1/tcp/${(silent.address() as AddressInfo).port}/p2p/${peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()}`
+    const dialTimeoutMs = 5000
+    const a = await createStoqNode()
+    const b = await createStoqNode({ init: { dialTimeoutMs } })
+    nodes.push(a, b)
+    const { path } = await fileOf(3 * CHUNK)
+    const packed = await pack(path, a.store, { chunkSize: CHUNK })
+    const started = performance.now()
+    const r = await b.stoq.fetch(packed.manifestCid, { providers: [hanging, a.addr('tcp')] })
+    assert.ok(performance.now() - started < dialTimeoutMs / 2, `took ${Math.round(performance.now() - started)} ms`)
+    assert.deepEqual(r.peers, { [a.node.peerId.toString()]: 3 })
   })
 
   it('fetchBlock: one raw block, verified and stored; a size limit refuses it; other codecs are not raw blocks', async () => {
