@@ -4,6 +4,12 @@ const log = logger('hypermesh:transfer:sources')
 
 /** Epochs a fetch waits before it retries after its first undone trial; the wait doubles with each undone trial. */
 const FIRST_BACKOFF_EPOCHS = 2
+/**
+ * Outside trials, a rate this much below the set's running mean for two epochs in a row brings
+ * every benched provider back: well above one epoch's noise here (20-30 % at worst, for one
+ * epoch), so only a real change (an active provider slowing down) does it.
+ */
+const SLOWDOWN = 0.2
 /** Longest wait between trials: 16 epochs of 8 chunks, so a long fetch still re-checks its sources every 128 MiB or so. */
 const MAX_BACKOFF_EPOCHS = 16
 
@@ -37,7 +43,7 @@ export interface SourcePolicyOptions {
  * it at its rate.
  *
  * A benched provider is still used: for chunks no active provider has, in the endgame, and again
- * in full when an active provider is dropped or the set's rate falls by more than `minGain` for
+ * in full when an active provider is dropped or the set's rate falls by more than SLOWDOWN for
  * two epochs in a row outside trials (the set is then rebuilt from everyone).
  */
 export class SourcePolicy<P> {
@@ -153,7 +159,7 @@ export class SourcePolicy<P> {
     } else if (this.reference === undefined) {
       this.reference = rate
     } else {
-      this.slowEpochs = rate < this.reference * (1 - minGain) ? this.slowEpochs + 1 : 0
+      this.slowEpochs = rate < this.reference * (1 - SLOWDOWN) ? this.slowEpochs + 1 : 0
       if (this.slowEpochs >= 2 && this.benched.size > 0) {
         this.restoreAll(`the rate fell to ${Math.round(rate)} B/ms from ${Math.round(this.reference)}`)
         return
