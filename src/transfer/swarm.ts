@@ -32,7 +32,7 @@ export interface SwarmOptions {
   reopen?: (session: Session) => Promise<Session | undefined>
   /** Registers a callback for providers whose dial completes while the fetch runs; they join it. */
   join?: (add: (session: Session) => void) => void
-  /** Whether the source policy may bench providers that add no throughput (source-policy.ts). @default true */
+  /** Whether the source policy may bench providers that add no throughput (source-policy.ts). @default false */
   narrowSources?: boolean
   /** Clock in ms for the source policy's rate measurements (tests pass a virtual one). @default performance.now */
   now?: () => number
@@ -213,7 +213,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       received += length
       fetchedBytes += length
       peers[st.session.peer] = (peers[st.session.peer] ?? 0) + 1
-      if (options.narrowSources !== false) sources.onChunk(st, length)
+      if (options.narrowSources === true) sources.onChunk(st, length)
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:chunk', {
         root: root.toString(), index: i, bytes: length, peer: st.session.peer, received, size: obj.size, chunksDone: startedWith + done.size, chunks: total
       }))

@@ -93,25 +93,25 @@ describe('fetchChunks window', () => {
   })
 })
 
-describe('fetchChunks source policy', () => {
+describe('fetchChunks source policy (narrowSources: true)', () => {
   const CHUNK_MS = 8
   const CHUNKS = 64
 
   it('keeps every provider when each is limited by its own link', async () => {
-    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => link(clock, CHUNK_MS))
+    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => link(clock, CHUNK_MS), true)
     for (const n of delivered) assert.ok(n >= CHUNKS / 5, `chunks per provider: ${delivered.join('/')}`)
   })
 
   it('narrows to fewer providers when they share one link (the getter is the limit), after using each', async () => {
     let shared: (() => Promise<void>) | undefined
-    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared })
+    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared }, true)
     for (const n of delivered) assert.ok(n > 0, `every provider got requests: ${delivered.join('/')}`)
     assert.ok(Math.max(...delivered) > CHUNKS / 2, `chunks per provider: ${delivered.join('/')}`)
   })
 
-  it('keeps every provider busy throughout with narrowSources: false', async () => {
+  it('is off by default: every provider stays busy throughout even on one shared link', async () => {
     let shared: (() => Promise<void>) | undefined
-    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared }, false)
+    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared })
     for (const n of delivered) assert.ok(n >= CHUNKS / 4, `chunks per provider: ${delivered.join('/')}`)
   })
 })
