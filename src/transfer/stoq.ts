@@ -201,7 +201,7 @@ export class Stoq implements Startable {
           onBadPeer: peer => { this.penalise(peer) },
           presentBytes,
           narrowSources: this.init.narrowSources,
-          join: add => { sessions.join(add) },
+          join: (add, settled) => { sessions.join(add, settled) },
           reopen: async session => await sessions.reopen(session)
         })
       await this.store.completeRoot(root)
@@ -358,10 +358,14 @@ class SessionPool {
     return this.handOut(this.sessions.filter(s => s.alive))
   }
 
-  /** Calls `add` with each session not handed out yet, now and as later dials complete. */
-  join (add: (session: Session) => void): void {
+  /**
+   * Calls `add` with each session not handed out yet, now and as later dials complete, and
+   * `settled` once every dial has (succeeded, failed or been aborted).
+   */
+  join (add: (session: Session) => void, settled: () => void): void {
     this.onJoin = add
     for (const s of this.sessions) if (s.alive && !this.handedOut.has(s)) add(this.handOut([s])[0])
+    void (this.opened ?? Promise.resolve()).then(settled, settled)
   }
 
   private handOut (sessions: Session[]): Session[] {

@@ -30,8 +30,12 @@ export interface SwarmOptions {
    * block, stall or protocol violation); undefined when the peer has no retries left.
    */
   reopen?: (session: Session) => Promise<Session | undefined>
-  /** Registers a callback for providers whose dial completes while the fetch runs; they join it. */
-  join?: (add: (session: Session) => void) => void
+  /**
+   * Registers a callback for providers whose dial completes while the fetch runs (they join it),
+   * and one called once every dial has settled: until then a chunk the open providers lack may
+   * still come from a provider being dialled, so the fetch waits instead of failing.
+   */
+  join?: (add: (session: Session) => void, settled: () => void) => void
   /** Whether the source policy may bench providers that add no throughput (source-policy.ts). @default false */
   narrowSources?: boolean
   /** Clock in ms for the source policy's rate measurements (tests pass a virtual one). @default performance.now */
@@ -82,6 +86,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
   let fetchedBytes = 0
   let lastError: unknown
   let reopening = 0
+  let dialling = options.join !== undefined
   const startedWith = total - missing.length
   const buffers = new ChunkBuffers(obj.chunkSize)
   const sources = new SourcePolicy<PeerState>(states, { epochChunks: SOURCE_EPOCH_CHUNKS, minGain: MIN_SOURCE_GAIN, now: options.now })
@@ -175,10 +180,10 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
     const checkStuck = (): void => {
       if (finished) return
       const live = [...states]
-      if (live.length === 0 && reopening > 0) return
+      if (live.length === 0 && (reopening > 0 || dialling)) return
       if (live.length === 0) { finish(new FetchIncompleteError(root.toString(), total - startedWith - done.size, lastError)); return }
       for (const i of queued) {
-        if (reopening === 0 && live.every(st => st.lacks.has(i)) && !inflight.has(i)) {
+        if (reopening === 0 && !dialling && live.every(st => st.lacks.has(i)) && !inflight.has(i)) {
           finish(new FetchIncompleteError(root.toString(), total - startedWith - done.size, new StoqRemoteError(ERROR_CODES.NOT_FOUND, `no provider has chunk ${i}`)))
           return
         }
@@ -292,6 +297,9 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       sources.add(st)
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:joined', { peer: session.peer }))
       void pump(st)
+    }, () => {
+      dialling = false
+      checkStuck()
     })
     if (missing.length === 0) { finish(); return }
     checkStuck()

@@ -7,6 +7,7 @@ import type { ChunkStore } from '../../src/store/index.ts'
 import { fetchChunks } from '../../src/transfer/swarm.ts'
 import type { Session } from '../../src/transfer/session.ts'
 import { MIN_PEER_WINDOW, SOURCE_EPOCH_CHUNKS } from '../../src/transfer/constants.ts'
+import { ERROR_CODES, StoqRemoteError } from '../../src/transfer/errors.ts'
 
 /**
  * Virtual time: callers wait until a moment; moments pass in order, one per event-loop turn, so
@@ -113,5 +114,42 @@ describe('fetchChunks source policy (narrowSources: true)', () => {
     let shared: (() => Promise<void>) | undefined
     const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared })
     for (const n of delivered) assert.ok(n >= CHUNKS / 4, `chunks per provider: ${delivered.join('/')}`)
+  })
+})
+
+describe('fetchChunks with providers still being dialled', () => {
+  const CHUNKS = 6
+  const LACKED = 3
+  const obj: RootObject = { size: CHUNKS * MIN_CHUNK_SIZE, chunkSize: MIN_CHUNK_SIZE, hashes: randomBytes(32 * CHUNKS) }
+  const store = { putChunk: async () => {} } as unknown as ChunkStore
+  /** A provider holding every chunk but LACKED (a partial copy: it answers NOT_FOUND). */
+  const partial = (): Session => ({
+    peer: 'partial',
+    alive: true,
+    close: () => {},
+    get: async (_cid: unknown, _signal?: AbortSignal, into?: Uint8Array): Promise<Uint8Array[]> => [into ?? new Uint8Array(MIN_CHUNK_SIZE)]
+  }) as unknown as Session
+  const lacking = (): Session => {
+    let n = 0
+    const s = partial() as any
+    s.get = async (_cid: unknown, _signal?: AbortSignal, into?: Uint8Array) => {
+      // chunks are asked for in order: the LACKED-th request is chunk LACKED
+      if (n++ === LACKED) throw new StoqRemoteError(ERROR_CODES.NOT_FOUND, 'no such chunk')
+      return [into ?? new Uint8Array(MIN_CHUNK_SIZE)]
+    }
+    return s as Session
+  }
+  const fetch = async (join: (add: (s: Session) => void, settled: () => void) => void): Promise<Awaited<ReturnType<typeof fetchChunks>>> =>
+    await fetchChunks(store, rootCidOf(encodeRootObject(obj)), obj, Array.from({ length: CHUNKS }, (_, i) => i), [lacking()], { window: 1, onBadPeer: () => {}, presentBytes: 0, join })
+
+  it('waits for a dial still running when the open providers lack a chunk, and takes it from the joining one', async () => {
+    const full = { ...partial(), peer: 'late' } as unknown as Session
+    const r = await fetch((add, settled) => { setTimeout(() => { add(full); settled() }, 50) })
+    assert.equal(r.fetchedChunks, CHUNKS)
+    assert.ok((r.peers.late ?? 0) >= 1, `chunks per provider: ${JSON.stringify(r.peers)}`)
+  })
+
+  it('fails with FetchIncompleteError once every dial has settled and no provider has the chunk', async () => {
+    await assert.rejects(fetch((_add, settled) => { setTimeout(settled, 50) }), { name: 'FetchIncompleteError' })
   })
 })
