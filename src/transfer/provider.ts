@@ -12,6 +12,13 @@ import { SEND_BUFFERS_PER_STREAM } from './constants.ts'
 
 const log = logger('hypermesh:transfer:provider')
 
+/**
+ * How long a peer's rate bucket outlives its last stream: a bucket holds at most a second of
+ * budget, so after this it is as full as a new one. Dropping it with the last stream gave a peer
+ * that closed and reopened its streams a fresh second of unlimited bytes each time.
+ */
+const BUCKET_KEEP_MS = 1_000
+
 type Answer = { data: Uint8Array } | { code: number, msg?: string }
 
 /** What the admission hook sees for each request. */
@@ -124,7 +131,7 @@ export class Provider {
     }
   }
 
-  /** One bucket per peer, shared by its streams, dropped with its last stream. */
+  /** One bucket per peer, shared by its streams, dropped BUCKET_KEEP_MS after its last stream. */
   private bucketFor (peer: string): { bucket: TokenBucket, streams: number } | undefined {
     if (this.init.maxBytesPerSecondPerPeer === undefined) return undefined
     let entry = this.buckets.get(peer)
@@ -139,6 +146,9 @@ export class Provider {
   private releaseBucket (peer: string): void {
     const entry = this.buckets.get(peer)
     if (entry === undefined) return
-    if (--entry.streams === 0) this.buckets.delete(peer)
+    if (--entry.streams > 0) return
+    setTimeout(() => {
+      if (entry.streams === 0 && this.buckets.get(peer) === entry) this.buckets.delete(peer)
+    }, BUCKET_KEEP_MS).unref()
   }
 }

@@ -201,6 +201,20 @@ describe('stoq between two in-process nodes', () => {
     assert.deepEqual(await readFile(join(out, `f${data.length}.bin`)), data)
   })
 
+  it('keeps a peer to its upload limit across fetches (no fresh budget for new streams)', async () => {
+    const a = await createStoqNode({ init: { maxBytesPerSecondPerPeer: 8 * CHUNK } })
+    const b = await createStoqNode()
+    nodes.push(a, b)
+    const first = await pack((await fileOf(8 * CHUNK)).path, a.store, { chunkSize: CHUNK })
+    const second = await pack((await fileOf(16 * CHUNK + 1)).path, a.store, { chunkSize: CHUNK })
+    // the first fetch spends the bucket's one second of budget; the second, on new streams right
+    // after, gets 16 more chunks at 8 a second (~2 s; with a fresh bucket ~1 s of them pass at once)
+    await b.stoq.fetch(first.root, { providers: [a.addr('tcp')] })
+    const started = performance.now()
+    await b.stoq.fetch(second.root, { providers: [a.addr('tcp')] })
+    assert.ok(performance.now() - started >= 1500, `second fetch took ${performance.now() - started} ms`)
+  })
+
   it('limits the download rate when asked', async () => {
     const a = await createStoqNode()
     const b = await createStoqNode()
