@@ -11,7 +11,11 @@
  *    returns it), for `--sizes` nodes (default 100, 250, 500). Its connections are plaintext
  *    (`--encrypter noise` for Noise): every node shares one thread, and what the simulation
  *    measures is routing (hops, rounds of requests), not handshakes; Noise made a 100-node join
- *    1.35x slower. The daemons of part 1 use Noise, as every real node does. For each size: signed records are
+ *    1.35x slower. The daemons of part 1 use Noise, as every real node does. For the same reason
+ *    the nodes send no keep-alive pings and run no background walks (periodic self-query and
+ *    routing-table refresh): a real node does those on its own machine, here they all shared one
+ *    thread and were most of its work at 250 and 500 nodes. Nodes join with an explicit
+ *    self-lookup (the Kademlia join) after dialling `--degree` random others. For each size: signed records are
  *    put from random nodes, then looked up from random other nodes. Reported: put latency and
  *    peers that stored the record; publish → resolvable (the put, then a random other node's
  *    lookup until its first valid record); lookup hops (the query-tree depth of the peer whose
@@ -58,6 +62,12 @@ import type { DaemonBenchRow } from './lib/registry-daemon-bench.ts'
 const BATCH = 25
 /** Longest self-lookup (the Kademlia join) per node. */
 const JOIN_TIMEOUT_MS = 60_000
+/**
+ * Interval of each node's periodic self-query (kad-dht's default is 5 min). The simulation turns
+ * the nodes' background walks off: it joins them with explicit self-lookups and then measures
+ * lookups, and in one thread the background walks of hundreds of nodes were most of the load.
+ */
+const BACKGROUND_OFF_MS = 24 * 3_600_000
 /** How long the mesh may take to settle after the self-lookups. */
 const SETTLE_MS = 2_000
 
@@ -127,9 +137,13 @@ async function makeNode (size: number, i: number): Promise<Node> {
       // kad-dht pings routing-table contacts concurrently; ping's default of one outbound stream per
       // connection turns that into QUERY_ERRORs
       ping: ping({ maxOutboundStreams: 32, maxInboundStreams: 32 }),
-      dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, disjointPaths: Number(args['disjoint-paths']), peerInfoMapper: passthroughMapper, validators: dht.validators, selectors: dht.selectors, allowQueryWithZeroPeers: true })
+      dht: kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, disjointPaths: Number(args['disjoint-paths']), peerInfoMapper: passthroughMapper, validators: dht.validators, selectors: dht.selectors, allowQueryWithZeroPeers: true, querySelfInterval: BACKGROUND_OFF_MS })
     } as any
   })
+  // the routing-table refresh (a walk per bucket, every 5 min) has no option: a real node runs it
+  // on its own machine, but here every node's would share one thread — at 500 nodes ~4,000 walks
+  // each 5 min, more than the whole join, which then took 15 min and timed queries out
+  ;(node.services as any).dht.routingTableRefresh.refreshTable = () => {}
   return node as unknown as Node
 }
 
