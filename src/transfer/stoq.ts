@@ -348,13 +348,17 @@ class SessionPool {
       this.ready = Promise.race([first, this.opened])
     }
     await this.ready
-    return this.handOut(this.sessions.filter(s => s.alive))
+    return this.handOutLive()
   }
 
   /** Every live session once all dials have settled. */
   async settled (): Promise<Session[]> {
     await this.open()
     await this.opened
+    return this.handOutLive()
+  }
+
+  private handOutLive (): Session[] {
     return this.handOut(this.sessions.filter(s => s.alive))
   }
 

@@ -122,16 +122,17 @@ describe('fetchChunks with providers still being dialled', () => {
   const LACKED = 3
   const obj: RootObject = { size: CHUNKS * MIN_CHUNK_SIZE, chunkSize: MIN_CHUNK_SIZE, hashes: randomBytes(32 * CHUNKS) }
   const store = { putChunk: async () => {} } as unknown as ChunkStore
-  /** A provider holding every chunk but LACKED (a partial copy: it answers NOT_FOUND). */
-  const partial = (): Session => ({
-    peer: 'partial',
+  /** A provider holding every chunk. */
+  const full = (peer: string): Session => ({
+    peer,
     alive: true,
     close: () => {},
     get: async (_cid: unknown, _signal?: AbortSignal, into?: Uint8Array): Promise<Uint8Array[]> => [into ?? new Uint8Array(MIN_CHUNK_SIZE)]
   }) as unknown as Session
+  /** A provider holding every chunk but LACKED (a partial copy: it answers NOT_FOUND). */
   const lacking = (): Session => {
     let n = 0
-    const s = partial() as any
+    const s = full('partial') as any
     s.get = async (_cid: unknown, _signal?: AbortSignal, into?: Uint8Array) => {
       // chunks are asked for in order: the LACKED-th request is chunk LACKED
       if (n++ === LACKED) throw new StoqRemoteError(ERROR_CODES.NOT_FOUND, 'no such chunk')
@@ -143,8 +144,7 @@ describe('fetchChunks with providers still being dialled', () => {
     await fetchChunks(store, rootCidOf(encodeRootObject(obj)), obj, Array.from({ length: CHUNKS }, (_, i) => i), [lacking()], { window: 1, onBadPeer: () => {}, presentBytes: 0, join })
 
   it('waits for a dial still running when the open providers lack a chunk, and takes it from the joining one', async () => {
-    const full = { ...partial(), peer: 'late' } as unknown as Session
-    const r = await fetch((add, settled) => { setTimeout(() => { add(full); settled() }, 50) })
+    const r = await fetch((add, settled) => { setTimeout(() => { add(full('late')); settled() }, 50) })
     assert.equal(r.fetchedChunks, CHUNKS)
     assert.ok((r.peers.late ?? 0) >= 1, `chunks per provider: ${JSON.stringify(r.peers)}`)
   })
