@@ -9,9 +9,7 @@
  * http-file, and on request (--only) stoq1-lim and stoq3-lim: STOQ over TCP with the fix from
  * providers whose upload is limited to LIMITED_BYTES_PER_SECOND per peer (their admission's rate
  * limit), as providers behind their own uplinks are in a real mesh: there 3 sources must beat 1
- * clearly, where on one 2-core machine a getter and 3 unlimited providers share the CPU; and
- * stoq3narrow-{tcp-fix,quic,lim}: the same as stoq3 with the getter's opt-in source policy on
- * (narrowSources: true, providers that add no throughput benched), the policy's effect in one run.
+ * clearly, where on one 2-core machine a getter and 3 unlimited providers share the CPU.
  * "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends, as the
  * daemon's node does; the plain TCP rows use the stock Noise crypto. QUIC has no Noise. `http` hashes the body (sha256) in memory, as a download tool would; `http-file`
  * writes it to a file and hashes it with BLAKE3, the work STOQ does (STOQ also writes per chunk);
@@ -61,7 +59,7 @@ const ALL_ROWS = [
   'helia-tcp', 'http', 'http-file'
 ]
 /** Rows measured only when named in --only. */
-const EXTRA_ROWS = ['stoq1-lim', 'stoq3-lim', 'stoq3narrow-tcp-fix', 'stoq3narrow-quic', 'stoq3narrow-lim']
+const EXTRA_ROWS = ['stoq1-lim', 'stoq3-lim']
 /**
  * Upload limit of each provider in the "-lim" rows: under a third of what one unlimited provider
  * delivers here, so three of them together stay below what the getter alone can take in. The
@@ -243,7 +241,7 @@ const roles: Record<string, (init: any) => Promise<void>> = {
     say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
   },
   'stoq-getter': async init => {
-    const peer = await createStoqNode({ dir: init.dir, noiseFix: init.fix, init: { narrowSources: init.narrowSources === true } })
+    const peer = await createStoqNode({ dir: init.dir, noiseFix: init.fix })
     let events = 0
     const peak = { rss: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }
     const sampler = process.env.BENCH_MEM !== undefined ? setInterval(() => {
@@ -381,7 +379,7 @@ async function main (): Promise<void> {
         const sum = (xs: Array<{ cpuMs: number, bytesServed: number }>, k: 'cpuMs' | 'bytesServed'): number => xs.reduce((a, x) => a + x[k], 0)
         const before = await stats()
         const dir = join(work, `getter-${row}-${r}`)
-        const sample = await runClient('stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]), narrowSources: row.startsWith('stoq3narrow') })
+        const sample = await runClient('stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
         const after = await stats()
         samples.push({ ...sample, senderCpuMs: sum(after, 'cpuMs') - sum(before, 'cpuMs'), sentBytes: sum(after, 'bytesServed') - sum(before, 'bytesServed') })
         await rm(dir, { recursive: true, force: true })
@@ -415,12 +413,6 @@ async function main (): Promise<void> {
     'stoq3-tcp-fix / stoq1-tcp-fix': ratio(by('stoq3-tcp-fix'), by('stoq1-tcp-fix')),
     'stoq3-quic / stoq1-quic': ratio(by('stoq3-quic'), by('stoq1-quic')),
     'stoq3-lim / stoq1-lim': ratio(by('stoq3-lim'), by('stoq1-lim')),
-    'stoq3narrow-tcp-fix / stoq1-tcp-fix': ratio(by('stoq3narrow-tcp-fix'), by('stoq1-tcp-fix')),
-    'stoq3narrow-tcp-fix / stoq3-tcp-fix': ratio(by('stoq3narrow-tcp-fix'), by('stoq3-tcp-fix')),
-    'stoq3narrow-lim / stoq1-lim': ratio(by('stoq3narrow-lim'), by('stoq1-lim')),
-    'stoq3narrow-quic / stoq1-quic': ratio(by('stoq3narrow-quic'), by('stoq1-quic')),
-    'stoq3narrow-quic / stoq3-quic': ratio(by('stoq3narrow-quic'), by('stoq3-quic')),
-    'stoq3narrow-lim / stoq3-lim': ratio(by('stoq3narrow-lim'), by('stoq3-lim')),
     'stoq1-tcp-fix / http': ratio(by('stoq1-tcp-fix'), by('http')),
     'stoq3-tcp-fix / http': ratio(by('stoq3-tcp-fix'), by('http')),
     'stoq1-tcp / http-file': ratio(by('stoq1-tcp'), by('http-file')),

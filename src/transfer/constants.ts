@@ -54,18 +54,3 @@ export const DEFAULT_MAX_STREAMS_PER_PEER = 4
 /** Registrar limits: room for the per-peer limit above with headroom for a fetch's sessions. */
 export const MAX_INBOUND_STREAMS = 64
 export const MAX_OUTBOUND_STREAMS = 64
-
-/**
- * Chunks stored per epoch of the getter's source policy (source-policy.ts): one default window,
- * 8 MiB, ~50 ms at 150 MB/s; short enough that trying a fetch without one provider costs a few
- * percent of a large fetch, long enough to average over a few answers from each provider.
- */
-export const SOURCE_EPOCH_CHUNKS = 8
-/**
- * A provider stays in a fetch only if the fetch runs more than this fraction slower without it
- * (and a benched one comes back if the fetch runs this much faster with it): every source costs
- * the getter and itself a connection's worth of work per byte. 10 % benched a QUIC provider that
- * was worth ~10 % here (a QUIC connection's throughput is limited on its own, so sources add up
- * there even when the getter is busy); 5 % keeps it.
- */
-export const MIN_SOURCE_GAIN = 0.05

@@ -34,13 +34,6 @@ export interface StoqInit {
   window?: number
   /** Most providers one fetch uses. @default 8 (DEFAULT_MAX_PROVIDERS) */
   maxProviders?: number
-  /**
-   * Let a fetch bench providers it runs no slower without (the source policy, protocols/stoq/SPEC.md),
-   * for getters whose own CPU or link is the limit. Off, every provider stays in use throughout:
-   * measured here the policy gained 3–8 % with 3 TCP providers on the getter's 2 cores but cost
-   * ~8 % over QUIC and ~5 % with providers behind their own limited uplinks. @default false
-   */
-  narrowSources?: boolean
   /** Drop a provider silent this long with requests pending. @default 10000 (DEFAULT_STALL_TIMEOUT_MS) */
   stallTimeoutMs?: number
   /** Dial + stream-open timeout per provider. @default 10000 (DEFAULT_DIAL_TIMEOUT_MS) */
@@ -200,7 +193,6 @@ export class Stoq implements Startable {
           bucket: options.bytesPerSecond !== undefined ? new TokenBucket(options.bytesPerSecond) : undefined,
           onBadPeer: peer => { this.penalise(peer) },
           presentBytes,
-          narrowSources: this.init.narrowSources,
           join: (add, settled) => { sessions.join(add, settled) },
           reopen: async session => await sessions.reopen(session)
         })

@@ -8,8 +8,7 @@ import { ChunkBuffers } from './chunk-buffers.ts'
 import type { TokenBucket } from './rate-limit.ts'
 import type { Session } from './session.ts'
 import type { StoqFetchProgress } from './progress.ts'
-import { MIN_PEER_WINDOW, MIN_SOURCE_GAIN, SOURCE_EPOCH_CHUNKS } from './constants.ts'
-import { SourcePolicy } from './source-policy.ts'
+import { MIN_PEER_WINDOW } from './constants.ts'
 
 const log = logger('hypermesh:transfer:swarm')
 
@@ -36,10 +35,6 @@ export interface SwarmOptions {
    * still come from a provider being dialled, so the fetch waits instead of failing.
    */
   join?: (add: (session: Session) => void, settled: () => void) => void
-  /** Whether the source policy may bench providers that add no throughput (source-policy.ts). @default false */
-  narrowSources?: boolean
-  /** Clock in ms for the source policy's rate measurements (tests pass a virtual one). @default performance.now */
-  now?: () => number
 }
 
 export interface SwarmResult {
@@ -67,9 +62,7 @@ interface PeerState {
  * the disk is slower than the network. Chunks go to whichever session asks next (so faster peers
  * take more), and once nothing is left unrequested, a session with nothing in flight duplicates
  * the oldest outstanding chunk
- * (endgame). Which providers take requests at all is the source policy's (source-policy.ts): all of
- * them at first, then only those the fetch would be measurably slower without; a benched provider
- * still serves chunks the others lack and the endgame. A chunk is verified against its CID before it is written (the store's putChunk refuses a mismatch before
+ * (endgame). A chunk is verified against its CID before it is written (the store's putChunk refuses a mismatch before
  * writing); a peer that sends a bad chunk is dropped and its chunks go back in the queue; a peer
  * that lacks a chunk is not asked for it again.
  */
@@ -89,11 +82,8 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
   let dialling = options.join !== undefined
   const startedWith = total - missing.length
   const buffers = new ChunkBuffers(obj.chunkSize)
-  const sources = new SourcePolicy<PeerState>(states, { epochChunks: SOURCE_EPOCH_CHUNKS, minGain: MIN_SOURCE_GAIN, now: options.now })
-  /** Requests a provider may have in flight: its share of the window among the active providers; a benched one asks one at a time, and only for what the active ones cannot give. */
-  const windowOf = (st: PeerState): number => sources.isBenched(st)
-    ? 1
-    : Math.min(options.window, Math.max(MIN_PEER_WINDOW, Math.ceil(options.window / Math.max(1, sources.activeCount))))
+  /** Requests a provider may have in flight: its share of the window among the providers in the fetch now (they join and leave). */
+  const peerWindow = (): number => Math.min(options.window, Math.max(MIN_PEER_WINDOW, Math.ceil(options.window / Math.max(1, states.size))))
 
   return await new Promise<SwarmResult>((resolve, reject) => {
     let finished = false
@@ -109,20 +99,16 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
     if (options.signal?.aborted === true) { onAbort(); return }
 
     const pick = (st: PeerState): number | undefined => {
-      const benched = sources.isBenched(st)
-      // a benched provider takes only chunks that no active provider has
-      const wanted = benched ? (i: number) => !st.lacks.has(i) && !activeHas(i) : (i: number) => !st.lacks.has(i)
       while (queue.length > 0) {
-        const idx = queue.findIndex(wanted)
+        const idx = queue.findIndex(i => !st.lacks.has(i))
         if (idx === -1) break
         const [i] = queue.splice(idx, 1)
         queued.delete(i)
         if (!done.has(i) && !writing.has(i)) return i
       }
       // endgame: only a provider with nothing left in flight duplicates a chunk, one at a time,
-      // so a fetch's tail re-asks for a few chunks instead of every provider's whole window; a
-      // benched provider joins only once nothing is left unrequested
-      if (st.requested.size > 0 || (benched && queue.length > 0)) return undefined
+      // so a fetch's tail re-asks for a few chunks instead of every provider's whole window
+      if (st.requested.size > 0) return undefined
       let best: number | undefined
       let bestCount = ENDGAME_MAX_REQUESTS
       for (const [i, n] of inflight) {
@@ -134,11 +120,6 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       return best
     }
 
-    const activeHas = (i: number): boolean => {
-      for (const o of states) if (sources.isActive(o) && !o.lacks.has(i)) return true
-      return false
-    }
-
     const requeue = (i: number): void => {
       if (done.has(i) || writing.has(i) || queued.has(i)) return
       queue.unshift(i)
@@ -147,7 +128,6 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
 
     const drop = (st: PeerState, reason: Error): void => {
       if (!states.delete(st)) return
-      sources.remove(st)
       lastError = reason
       log('dropping %s: %s', st.session.peer, reason.message)
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:dropped', { peer: st.session.peer, reason: reason.name }))
@@ -170,7 +150,6 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       if (session !== undefined && !finished) {
         const fresh: PeerState = { session, requested: new Set(), lacks: st.lacks, pumping: false }
         states.add(fresh)
-        sources.add(fresh)
         options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:reopened', { peer: session.peer }))
       }
       checkStuck()
@@ -218,7 +197,6 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       received += length
       fetchedBytes += length
       peers[st.session.peer] = (peers[st.session.peer] ?? 0) + 1
-      if (options.narrowSources === true) sources.onChunk(st, length)
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:chunk', {
         root: root.toString(), index: i, bytes: length, peer: st.session.peer, received, size: obj.size, chunksDone: startedWith + done.size, chunks: total
       }))
@@ -271,7 +249,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
         // a slot counts as taken until the request's continuation has handed its chunk to the
         // store (st.requested), not merely until the answer arrived: answers that arrive together
         // must not free slots before the chunks they carry count as being written
-        while (!finished && states.has(st) && st.requested.size < windowOf(st) && writing.size < options.window) {
+        while (!finished && states.has(st) && st.requested.size < peerWindow() && writing.size < options.window) {
           const i = pick(st)
           if (i === undefined) break
           if (options.bucket !== undefined) {
@@ -294,7 +272,6 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       if (finished) return
       const st: PeerState = { session, requested: new Set(), lacks: new Set(), pumping: false }
       states.add(st)
-      sources.add(st)
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:joined', { peer: session.peer }))
       void pump(st)
     }, () => {

@@ -6,7 +6,7 @@ import type { RootObject } from '../../src/package/index.ts'
 import type { ChunkStore } from '../../src/store/index.ts'
 import { fetchChunks } from '../../src/transfer/swarm.ts'
 import type { Session } from '../../src/transfer/session.ts'
-import { MIN_PEER_WINDOW, SOURCE_EPOCH_CHUNKS } from '../../src/transfer/constants.ts'
+import { MIN_PEER_WINDOW } from '../../src/transfer/constants.ts'
 import { ERROR_CODES, StoqRemoteError } from '../../src/transfer/errors.ts'
 
 /**
@@ -69,12 +69,12 @@ function fakeSession (peer: string, send: () => Promise<void>): { session: Sessi
 }
 
 /** Fetches `chunks` chunks from fake providers whose answers pass through `links(i)`; the most each held at once and the chunks each delivered. */
-async function fetchWith (providers: number, window: number, chunks: number, links: (clock: VirtualClock, i: number) => () => Promise<void>, narrowSources?: boolean): Promise<{ most: number[], delivered: number[] }> {
+async function fetchWith (providers: number, window: number, chunks: number, links: (clock: VirtualClock, i: number) => () => Promise<void>): Promise<{ most: number[], delivered: number[] }> {
   const clock = new VirtualClock()
   const obj: RootObject = { size: chunks * MIN_CHUNK_SIZE, chunkSize: MIN_CHUNK_SIZE, hashes: randomBytes(32 * chunks) }
   const store = { putChunk: async () => {} } as unknown as ChunkStore
   const fakes = Array.from({ length: providers }, (_, i) => fakeSession(`peer${i}`, links(clock, i)))
-  const r = await fetchChunks(store, rootCidOf(encodeRootObject(obj)), obj, Array.from({ length: chunks }, (_, i) => i), fakes.map(f => f.session), { window, onBadPeer: () => {}, presentBytes: 0, now: () => clock.now, narrowSources })
+  const r = await fetchChunks(store, rootCidOf(encodeRootObject(obj)), obj, Array.from({ length: chunks }, (_, i) => i), fakes.map(f => f.session), { window, onBadPeer: () => {}, presentBytes: 0 })
   assert.equal(r.fetchedChunks, chunks)
   return { most: fakes.map(f => f.most()), delivered: fakes.map((_, i) => r.peers[`peer${i}`] ?? 0) }
 }
@@ -87,30 +87,22 @@ describe('fetchChunks window', () => {
     assert.deepEqual((await fetchWith(1, 8, 30, own)).most, [8])
   })
 
-  // within the first two epochs (warm-up and measurement) every provider is active
   it('shares the window among providers, at least MIN_PEER_WINDOW each', async () => {
-    assert.deepEqual((await fetchWith(3, 8, SOURCE_EPOCH_CHUNKS * 2, own)).most, [MIN_PEER_WINDOW, MIN_PEER_WINDOW, MIN_PEER_WINDOW])
-    assert.deepEqual((await fetchWith(2, 12, SOURCE_EPOCH_CHUNKS * 2, own)).most, [6, 6])
+    assert.deepEqual((await fetchWith(3, 8, 16, own)).most, [MIN_PEER_WINDOW, MIN_PEER_WINDOW, MIN_PEER_WINDOW])
+    assert.deepEqual((await fetchWith(2, 12, 16, own)).most, [6, 6])
   })
 })
 
-describe('fetchChunks source policy (narrowSources: true)', () => {
+describe('fetchChunks spreads chunks', () => {
   const CHUNK_MS = 8
   const CHUNKS = 64
 
-  it('keeps every provider when each is limited by its own link', async () => {
-    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => link(clock, CHUNK_MS), true)
-    for (const n of delivered) assert.ok(n >= CHUNKS / 5, `chunks per provider: ${delivered.join('/')}`)
+  it('over providers each behind its own link', async () => {
+    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => link(clock, CHUNK_MS))
+    for (const n of delivered) assert.ok(n >= CHUNKS / 4, `chunks per provider: ${delivered.join('/')}`)
   })
 
-  it('narrows to fewer providers when they share one link (the getter is the limit), after using each', async () => {
-    let shared: (() => Promise<void>) | undefined
-    const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared }, true)
-    for (const n of delivered) assert.ok(n > 0, `every provider got requests: ${delivered.join('/')}`)
-    assert.ok(Math.max(...delivered) > CHUNKS / 2, `chunks per provider: ${delivered.join('/')}`)
-  })
-
-  it('is off by default: every provider stays busy throughout even on one shared link', async () => {
+  it('over providers sharing one link: every provider stays busy throughout', async () => {
     let shared: (() => Promise<void>) | undefined
     const { delivered } = await fetchWith(3, 8, CHUNKS, clock => { shared ??= link(clock, CHUNK_MS); return shared })
     for (const n of delivered) assert.ok(n >= CHUNKS / 4, `chunks per provider: ${delivered.join('/')}`)
