@@ -18,7 +18,8 @@
  * http-file pays a kernel cost STOQ does not. STOQ providers pack their content (through the
  * page cache) once, at the start, and serve it from there.
  * `--nice N` runs every server and provider at N lower CPU priority (see deprioritise): with 10,
- * TCP 3 sources vs 1 was 0.93–0.97× where the same run at equal priority gave 0.72–0.74×.
+ * TCP 3 sources vs 1 was 0.92–0.97× at 256 MiB where the same runs at equal priority gave
+ * 0.72–0.74× (0.83× in one niced 1 GiB run).
  * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
  * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
  * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS,
