@@ -10,6 +10,8 @@ import { PeerRecordCache } from './peer-record-cache.ts'
 import { dhtGet, dhtGetLocal, dhtPut } from './dht.ts'
 import type { PutResult, DhtProgressEvents } from './dht.ts'
 import { apiRecordKey, InvalidDhtKeyError } from './dht-test-records.ts'
+import { startRoutingTableFeeder } from './routing-table-feeder.ts'
+import type { RoutingTableFeeder } from './routing-table-feeder.ts'
 import type { OperationOptions } from '../util/progress.ts'
 
 const log = logger('hypermesh:node')
@@ -70,6 +72,7 @@ export async function createNode<S extends ServiceMap = ServiceMap> (config: Con
     throw err
   }
   let stopped = false
+  let feeder: RoutingTableFeeder | undefined
   const node: HyperMeshNode<S> = {
     config,
     libp2p,
@@ -81,10 +84,12 @@ export async function createNode<S extends ServiceMap = ServiceMap> (config: Con
       log('started %p on %s', libp2p.peerId, libp2p.getMultiaddrs().map(String).join(', '))
       // joining runs in the background: the API is useful before the mesh answers
       joinMesh(libp2p, config).catch(err => log.error('join failed: %e', err))
+      feeder = startRoutingTableFeeder({ dht: libp2p.services.dht, peerStore: libp2p.peerStore, getConnections: () => libp2p.getConnections() }, config.dht.protocol)
     },
     async stop () {
       if (stopped) return
       stopped = true
+      feeder?.stop()
       await libp2p.stop()
       await peerRecords.flush()
       await closeServices?.()

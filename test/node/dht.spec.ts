@@ -3,12 +3,11 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { KadDHT } from '@libp2p/kad-dht'
-import { MemoryDatastore } from 'datastore-core'
-import { buildLibp2p, defaultConfig, dhtPut, MAX_TEST_VALUE_BYTES, testRecordKey } from '../../src/node/index.ts'
+import { dhtPut, MAX_TEST_VALUE_BYTES, testRecordKey } from '../../src/node/index.ts'
 import type { HyperMeshLibp2p } from '../../src/node/index.ts'
 import { waitFor } from '../../scripts/lib/daemon-process.ts'
+import { startLibp2pNodes } from '../helpers/libp2p-nodes.ts'
 
 /** The DHT with its Kademlia walk finding nobody: a put only reaches peers through the direct push. */
 function withoutWalk (dht: KadDHT): KadDHT {
@@ -38,12 +37,7 @@ describe('dhtPut', () => {
   const nodes: HyperMeshLibp2p[] = []
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hm-dht-put-'))
-    for (let i = 0; i < 3; i++) {
-      const config = { ...defaultConfig(), dataDir: join(dir, String(i)), listen: ['/ip4/127.0.0.1/tcp/0'] }
-      const node = await buildLibp2p({ config, privateKey: await generateKeyPair('Ed25519'), datastore: new MemoryDatastore() })
-      await node.start()
-      nodes.push(node)
-    }
+    nodes.push(...await startLibp2pNodes(dir, 3))
     for (const other of nodes.slice(1)) await nodes[0].dial(other.getMultiaddrs()[0])
     await waitFor(() => (nodes[0].services.dht as any).routingTable.size === 2, 'both peers in the routing table')
   })
