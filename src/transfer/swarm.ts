@@ -53,8 +53,8 @@ interface PeerState {
 }
 
 /**
- * The chunk scheduler for one root: the fetch's `window` is shared among its active sessions, each
- * keeping window / active sessions (at least MIN_PEER_WINDOW, at most window) requests in flight: more
+ * The chunk scheduler for one root: the fetch's `window` is shared among its sessions, each
+ * keeping window / sessions (at least MIN_PEER_WINDOW, at most window) requests in flight: more
  * outstanding requests than the getter's own link needs only fill socket buffers and lengthen the
  * endgame (3 providers on this 2-core VM: 3 per provider instead of 8 fetched 128 MiB ~10 % faster
  * and duplicated fewer chunks). A slot is free again as soon as its answer has been taken up,
@@ -74,7 +74,9 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
   const writing = new Set<number>()
   const done = new Set<number>()
   const peers: Record<string, number> = {}
-  const states = new Set<PeerState>(sessions.map(session => ({ session, requested: new Set(), lacks: new Set(), pumping: false })))
+  /** A provider's state in this fetch; a reopened stream keeps what its peer lacked. */
+  const stateOf = (session: Session, lacks = new Set<number>()): PeerState => ({ session, requested: new Set(), lacks, pumping: false })
+  const states = new Set<PeerState>(sessions.map(session => stateOf(session)))
   let received = options.presentBytes
   let fetchedBytes = 0
   let lastError: unknown
@@ -148,8 +150,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
         reopening--
       }
       if (session !== undefined && !finished) {
-        const fresh: PeerState = { session, requested: new Set(), lacks: st.lacks, pumping: false }
-        states.add(fresh)
+        states.add(stateOf(session, st.lacks))
         options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:reopened', { peer: session.peer }))
       }
       checkStuck()
@@ -270,7 +271,7 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
 
     options.join?.(session => {
       if (finished) return
-      const st: PeerState = { session, requested: new Set(), lacks: new Set(), pumping: false }
+      const st = stateOf(session)
       states.add(st)
       options.onProgress?.(new CustomProgressEvent('stoq:fetch:peer:joined', { peer: session.peer }))
       void pump(st)

@@ -40,7 +40,7 @@ describe('routing table feeder', () => {
     assert.equal(table(0).size, 0)
     // kad-dht admits a peer on connect only: the open connection alone does not bring it back
     await sleep(1000)
-    assert.equal(nodes[0].getConnections(nodes[1].peerId).length > 0, true)
+    assert.ok(nodes[0].getConnections(nodes[1].peerId).length > 0, 'still connected')
     assert.equal(table(0).size, 0)
 
     const feeder = feederOf(0)

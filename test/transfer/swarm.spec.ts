@@ -11,8 +11,8 @@ import { ERROR_CODES, StoqRemoteError } from '../../src/transfer/errors.ts'
 
 /**
  * Virtual time: callers wait until a moment; moments pass in order, one per event-loop turn, so
- * whatever a resolved wait sets off (answers, new requests) happens before time moves on. Rates
- * the source policy measures are then exact, whatever the machine's load.
+ * whatever a resolved wait sets off (answers, new requests) happens before time moves on. Which
+ * provider gets which chunk then depends on the links alone, whatever the machine's load.
  */
 class VirtualClock {
   now = 0
