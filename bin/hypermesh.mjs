@@ -38,6 +38,11 @@ if (commandName(process.argv.slice(2)) === 'daemon' && typeof process.execve ===
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...DAEMON_NODE_FLAGS, ...process.argv.slice(1)], process.env)
 }
 
-await import('../src/util/debug-colors.ts')
-const { main } = await import('../src/cli/index.ts')
+// the compiled tree when it is up to date, else the sources (scripts/lib/built-code.mjs)
+const { builtCodeDir } = await import('../scripts/lib/built-code.mjs')
+const code = builtCodeDir(join(dirname(fileURLToPath(import.meta.url)), '..')) === 'dist'
+  ? { dir: '../dist/src', ext: 'js' }
+  : { dir: '../src', ext: 'ts' }
+await import(`${code.dir}/util/debug-colors.${code.ext}`)
+const { main } = await import(`${code.dir}/cli/index.${code.ext}`)
 await main()

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const PEER_SCRIPT = fileURLToPath(new URL('./stoq-peer.ts', import.meta.url))
+// the peer script beside this one, as source (.ts) or as built into dist/ (.js)
+const PEER_SCRIPT = fileURLToPath(new URL(`./stoq-peer${extname(import.meta.url)}`, import.meta.url))
 
 export interface PeerProcess {
   child: ChildProcess

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { logger } from '@libp2p/logger'
 import { AbortError } from '../../util/errors.ts'
@@ -123,7 +123,8 @@ export class HostProcess {
     const ivmPath = require.resolve('isolated-vm')
     const gypBuildDir = dirname(createRequire(ivmPath).resolve('node-gyp-build'))
     const areaDir = dirname(here)
-    const child = fork(join(here, 'extension-host.ts'), [], {
+    // the host script beside this one, as source (.ts) or as built into dist/ (.js)
+    const child = fork(join(here, `extension-host${extname(fileURLToPath(import.meta.url))}`), [], {
       execArgv: [
         '--no-node-snapshot',
         '--permission',
