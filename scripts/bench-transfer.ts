@@ -3,7 +3,14 @@
  * HTTP/1.1 download, every peer a separate process on 127.0.0.1, medians of several runs taken
  * in rounds (every row once per round), so the machine's drift reaches every row alike.
  *
- *   node scripts/bench-transfer.ts [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--nice N] [--json]
+ *   npm run bench:transfer -- [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--nice N] [--cold] [--json]
+ *
+ * `npm run bench:transfer` builds the project and runs the compiled bench (dist/scripts), so no
+ * process carries Node's TypeScript stripping (~29 MiB of RSS each), as `hypermesh` runs dist/.
+ * Each row's client (the receiver) is one process that serves every run of that row, after a
+ * warm-up run reported apart as "first run in a new process": a node fetching is a daemon that
+ * has been running, its code compiled by the JIT. `--cold` starts a new client for every run
+ * instead. Each run's peak RSS is its own (the process's VmHWM is reset before it).
  *
  * Rows: bare-{tcp,quic}[-fix], stoq1-{tcp,quic}[-fix], stoq3-{tcp,quic}[-fix], helia-tcp, http,
  * http-file, and on request (--only) stoq1-lim and stoq3-lim: STOQ over TCP with the fix from
@@ -23,14 +30,14 @@
  * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
  * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
  * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS,
- * to which `--max-semi-space-size` is added (see SEMI_SPACE_MIB). An idle peer process is ~134
- * MiB (131 of it after loading its modules: the node binary, TypeScript stripping, libp2p, QUIC,
- * Noise's wasm), a STOQ window of 4 instead of 8 chunks did not lower the 1 GiB peak (221 MiB).
+ * to which `--max-semi-space-size` is added (see SEMI_SPACE_MIB). An idle STOQ node is ~97 MiB
+ * of RSS compiled (the node binary, libp2p, QUIC, Noise's wasm; 126 MiB run from the sources).
+ * A STOQ window of 4 instead of 8 chunks did not lower the 1 GiB peak (measured from sources).
  * `BENCH_MEM=1` prints the STOQ getter's heap, external and ArrayBuffer MiB at its peak RSS.
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, open, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { loadavg, setPriority, tmpdir } from 'node:os'
@@ -89,6 +96,7 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     'semi-space': { type: 'string', default: String(SEMI_SPACE_MIB) },
     nice: { type: 'string', default: '0' },
+    cold: { type: 'boolean', default: false },
     role: { type: 'string' },
     init: { type: 'string' }
   }
@@ -111,6 +119,15 @@ const RATIO_TARGETS: Record<string, number> = {
   'stoq3-lim / stoq1-lim': 2
 }
 
+/** The ratios printed, each of two rows measured in the same run. */
+const RATIOS = [
+  'stoq1-tcp / bare-tcp', 'stoq1-quic / bare-quic', 'stoq1-tcp-fix / bare-tcp-fix',
+  'stoq1-tcp / helia-tcp', 'stoq1-tcp-fix / helia-tcp',
+  'stoq3-tcp / stoq1-tcp', 'stoq3-tcp-fix / stoq1-tcp-fix', 'stoq3-quic / stoq1-quic', 'stoq3-lim / stoq1-lim',
+  'stoq1-tcp-fix / http', 'stoq3-tcp-fix / http', 'stoq1-tcp / http-file', 'stoq1-tcp-fix / http-file',
+  'http-file / http', 'helia-tcp / bare-tcp', 'http / bare-tcp'
+]
+
 /** One client run; senderCpuMs and sentBytes (duplicates included) are known for STOQ rows (all providers together). */
 interface Sample { ms: number, cpuMs: number, maxRss: number, senderCpuMs?: number, sentBytes?: number }
 
@@ -119,7 +136,21 @@ interface Sample { ms: number, cpuMs: number, maxRss: number, senderCpuMs?: numb
 function say (msg: unknown): void { process.stdout.write(JSON.stringify(msg) + '\n') }
 async function stdinClosed (): Promise<void> { for await (const _ of createInterface({ input: process.stdin })) { /* wait */ } }
 function cpuMs (since: NodeJS.CpuUsage): number { const d = process.cpuUsage(since); return (d.user + d.system) / 1000 }
-function maxRss (): number { return process.resourceUsage().maxRSS * 1024 }
+/**
+ * Starts a new peak-RSS measurement: Linux resets the process's VmHWM to its current RSS when
+ * "5" is written to /proc/self/clear_refs, so a client that serves several runs reports each
+ * run's own peak. Elsewhere the peak is the process's lifetime peak (getrusage).
+ */
+function resetPeakRss (): void {
+  try { writeFileSync('/proc/self/clear_refs', '5') } catch { /* not Linux: lifetime peak */ }
+}
+function maxRss (): number {
+  try {
+    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
+    if (kib !== undefined) return Number(kib) * 1024
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS * 1024
+}
 
 async function bareNode (transport: string, fix: boolean) {
   return await createLibp2p({
@@ -147,7 +178,8 @@ async function heliaNode () {
   return helia
 }
 
-const roles: Record<string, (init: any) => Promise<void>> = {
+/** Every role a child process plays: servers run until stdin closes; clients (`-client`, `-getter`) return one run's sample. */
+const roles: Record<string, (init: any) => Promise<Sample | void>> = {
   'bare-server': async init => {
     const node = await bareNode(init.transport, init.fix)
     const block = randomBytes(BLOCK)
@@ -173,8 +205,8 @@ const roles: Record<string, (init: any) => Promise<void>> = {
     }
     const ms = performance.now() - start
     if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
-    say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
     await node.stop()
+    return { ms, cpuMs: cpuMs(cpu), maxRss: maxRss() }
   },
   'helia-provider': async init => {
     const { unixfs } = await import('@helia/unixfs')
@@ -196,8 +228,8 @@ const roles: Record<string, (init: any) => Promise<void>> = {
     for await (const chunk of unixfs(helia).cat(CID.parse(init.cid))) received += chunk.byteLength
     const ms = performance.now() - start
     if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
-    say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
     await helia.stop()
+    return { ms, cpuMs: cpuMs(cpu), maxRss: maxRss() }
   },
   'http-server': async init => {
     const server = createServer((req, res) => {
@@ -220,7 +252,7 @@ const roles: Record<string, (init: any) => Promise<void>> = {
     hash.digest()
     const ms = performance.now() - start
     if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
-    say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
+    return { ms, cpuMs: cpuMs(cpu), maxRss: maxRss() }
   },
   'http-file-client': async init => {
     const cpu = process.cpuUsage()
@@ -242,7 +274,7 @@ const roles: Record<string, (init: any) => Promise<void>> = {
     const ms = performance.now() - start
     await rm(init.out, { force: true })
     if (received !== init.size) throw new Error(`received ${received} of ${init.size}`)
-    say({ ms, cpuMs: cpuMs(cpu), maxRss: maxRss() })
+    return { ms, cpuMs: cpuMs(cpu), maxRss: maxRss() }
   },
   'stoq-getter': async init => {
     const peer = await createStoqNode({ dir: init.dir, noiseFix: init.fix })
@@ -258,8 +290,9 @@ const roles: Record<string, (init: any) => Promise<void>> = {
     clearInterval(sampler)
     if (sampler !== undefined) process.stderr.write(`getter memory at peak RSS (MiB): ${JSON.stringify(peak)}\n`)
     if (res.size !== init.size || res.fetchedBytes !== init.size) throw new Error(`fetched ${res.fetchedBytes} of ${init.size}`)
-    say({ ms: res.durationMs, cpuMs: used, maxRss: maxRss(), events })
     await peer.stop()
+    if (events === 0) throw new Error('no progress events')
+    return { ms: res.durationMs, cpuMs: used, maxRss: maxRss() }
   }
 }
 
@@ -293,17 +326,39 @@ function spawnRole (role: string, init: unknown): Child {
 /** Attempts per client run: a bare stream once ended early (227 of 256 MiB, no error) under heavy load; that run is reported and retried. */
 const CLIENT_ATTEMPTS = 2
 
-async function runClient (role: string, init: unknown): Promise<Sample> {
-  for (let attempt = 1; ; attempt++) {
-    const c = spawnRole(role, init)
+/** A client process (`--role <client>`): each `run` is one transfer, answered with its sample. */
+interface ClientProcess { run: (init: unknown) => Promise<Sample>, end: () => Promise<void> }
+
+function spawnClient (role: string): ClientProcess {
+  const child = spawn(process.execPath, [SELF, '--role', role], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const exited = new Promise<void>(resolve => child.once('exit', () => { resolve() }))
+  let waiting: { resolve: (s: Sample) => void, reject: (e: Error) => void } | undefined
+  child.once('exit', code => { waiting?.reject(new Error(`${role} exited with ${code}`)) })
+  createInterface({ input: child.stdout }).on('line', line => {
+    const msg = JSON.parse(line)
+    const w = waiting
+    waiting = undefined
+    if (msg.error !== undefined) w?.reject(new Error(msg.error))
+    else w?.resolve(msg.sample)
+  })
+  return {
+    run: async init => await new Promise<Sample>((resolve, reject) => {
+      waiting = { resolve, reject }
+      child.stdin.write(JSON.stringify(init) + '\n')
+    }),
+    end: async () => { child.stdin.end(); await exited }
+  }
+}
+
+/** The client side of a child process: one run per stdin line, each with its own peak RSS. */
+async function serveRuns (run: (init: any) => Promise<Sample | void>): Promise<void> {
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line.trim() === '') continue
+    resetPeakRss()
     try {
-      const sample = await c.first
-      await c.end()
-      return sample
+      say({ sample: await run(JSON.parse(line)) })
     } catch (err: any) {
-      await c.end()
-      if (attempt >= CLIENT_ATTEMPTS) throw err
-      process.stderr.write(`  ${role} run failed (${err.message}); retrying\n`)
+      say({ error: err.message })
     }
   }
 }
@@ -376,17 +431,42 @@ async function main (): Promise<void> {
     return await info
   }
   const samplesBy = new Map<string, Sample[]>(rows.map(row => [row, []]))
-  for (let r = 0; r < runs; r++) {
+  /** Each row's first run, in a client process just started (its code not yet compiled by the JIT). */
+  const firstBy = new Map<string, Sample[]>(rows.map(row => [row, []]))
+  /** Each row's client process, kept for all its runs (a new one per run with --cold). */
+  const clients = new Map<string, ClientProcess>()
+  const runClient = async (row: string, role: string, init: unknown): Promise<Sample> => {
+    for (let attempt = 1; ; attempt++) {
+      let c = args.cold ? undefined : clients.get(row)
+      if (c === undefined) {
+        c = spawnClient(role)
+        if (!args.cold) clients.set(row, c)
+      }
+      try {
+        const sample = await c.run(init)
+        if (args.cold) await c.end()
+        return sample
+      } catch (err: any) {
+        clients.delete(row)
+        await c.end()
+        if (attempt >= CLIENT_ATTEMPTS) throw err
+        process.stderr.write(`  ${role} run failed (${err.message}); retrying\n`)
+      }
+    }
+  }
+  // round -1 warms every row's client up (a daemon fetching is a long-running process); its
+  // samples are reported apart, as the first run in a new process
+  for (let r = args.cold ? 0 : -1; r < runs; r++) {
     for (const row of rows) {
       const limited = row.endsWith('-lim')
       const fix = row.endsWith('-fix') || limited
       const transport = row.includes('quic') ? 'quic' : 'tcp'
-      const samples = samplesBy.get(row)!
+      const samples = (r < 0 ? firstBy : samplesBy).get(row)!
       const info = await serverFor(row, transport, fix)
-      if (row.startsWith('bare')) samples.push(await runClient('bare-client', { transport, fix, size, addr: info.addr }))
-      else if (row.startsWith('helia')) samples.push(await runClient('helia-getter', { size, addr: info.addr, cid: info.cid }))
-      else if (row === 'http') samples.push(await runClient('http-client', { size, url: info.url }))
-      else if (row === 'http-file') samples.push(await runClient('http-file-client', { size, url: info.url, out: join(work, `http-file-${r}`) }))
+      if (row.startsWith('bare')) samples.push(await runClient(row, 'bare-client', { transport, fix, size, addr: info.addr }))
+      else if (row.startsWith('helia')) samples.push(await runClient(row, 'helia-getter', { size, addr: info.addr, cid: info.cid }))
+      else if (row === 'http') samples.push(await runClient(row, 'http-client', { size, url: info.url }))
+      else if (row === 'http-file') samples.push(await runClient(row, 'http-file-client', { size, url: info.url, out: join(work, `http-file-${r}`) }))
       else {
         const providers = await providersFor(fix, row.startsWith('stoq3') ? 3 : 1, limited)
         const stats = async (): Promise<Array<{ cpuMs: number, bytesServed: number }>> => await Promise.all(providers.map(async p => {
@@ -396,63 +476,54 @@ async function main (): Promise<void> {
         const sum = (xs: Array<{ cpuMs: number, bytesServed: number }>, k: 'cpuMs' | 'bytesServed'): number => xs.reduce((a, x) => a + x[k], 0)
         const before = await stats()
         const dir = join(work, `getter-${row}-${r}`)
-        const sample = await runClient('stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
+        const sample = await runClient(row, 'stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
         const after = await stats()
         samples.push({ ...sample, senderCpuMs: sum(after, 'cpuMs') - sum(before, 'cpuMs'), sentBytes: sum(after, 'bytesServed') - sum(before, 'bytesServed') })
         await rm(dir, { recursive: true, force: true })
       }
     }
-    log(`  round ${r + 1} of ${runs} done (load average ${loadavg()[0].toFixed(2)})`)
+    log(r < 0 ? `  warm-up round done (load average ${loadavg()[0].toFixed(2)})` : `  round ${r + 1} of ${runs} done (load average ${loadavg()[0].toFixed(2)})`)
   }
+  for (const c of clients.values()) await c.end()
   for (const end of ends) await end()
 
-  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, senderCpuMs?: number, maxRssMiB: number }> = []
+  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, senderCpuMs?: number, maxRssMiB: number, firstRun?: Sample & { mbps: number } }> = []
   for (const row of rows) {
     const samples = samplesBy.get(row)!
     const mbps = size / 1e6 / (median(samples.map(s => s.ms)) / 1000)
     const senderCpu = samples.every(s => s.senderCpuMs !== undefined) ? Math.round(median(samples.map(s => s.senderCpuMs ?? 0))) : undefined
-    const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), senderCpuMs: senderCpu, maxRssMiB: Math.round(Math.max(...samples.map(s => s.maxRss)) / MiB) }
+    const first = firstBy.get(row)![0]
+    // the peak over every run, the first one in a new process included
+    const peak = Math.max(...samples.map(s => s.maxRss), first?.maxRss ?? 0)
+    const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), senderCpuMs: senderCpu, maxRssMiB: Math.round(peak / MiB), firstRun: first !== undefined ? { ...first, mbps: Math.round(size / 1e6 / (first.ms / 1000)) } : undefined }
     results.push(result)
-    log(`  ${row.padEnd(14)} ${String(result.mbps).padStart(5)} MB/s  receiver CPU ${String(result.cpuMs).padStart(6)} ms  sender CPU ${String(result.senderCpuMs ?? '-').padStart(6)} ms  peak RSS ${String(result.maxRssMiB).padStart(4)} MiB${samples[0].sentBytes !== undefined ? `  sent ${samples.map(s => ((s.sentBytes ?? 0) / size).toFixed(2)).join('/')}× size` : ''}  (runs: ${samples.map(s => Math.round(s.ms)).join(', ')} ms)`)
+    log(`  ${row.padEnd(14)} ${String(result.mbps).padStart(5)} MB/s  receiver CPU ${String(result.cpuMs).padStart(6)} ms  sender CPU ${String(result.senderCpuMs ?? '-').padStart(6)} ms  peak RSS ${String(result.maxRssMiB).padStart(4)} MiB${samples[0].sentBytes !== undefined ? `  sent ${samples.map(s => ((s.sentBytes ?? 0) / size).toFixed(2)).join('/')}× size` : ''}  (runs: ${samples.map(s => Math.round(s.ms)).join(', ')} ms${result.firstRun !== undefined ? `; first run in a new process ${result.firstRun.mbps} MB/s` : ''})`)
   }
   for (const ps of stoqProviders.values()) await Promise.all(ps.map(async p => { await p.exit() }))
   await rm(work, { recursive: true, force: true })
 
-  const by = (row: string): number | undefined => results.find(r => r.row === row)?.mbps
   const ratio = (a?: number, b?: number): number | undefined => a !== undefined && b !== undefined ? Math.round(a / b * 100) / 100 : undefined
-  const ratios = {
-    'stoq1-tcp / bare-tcp': ratio(by('stoq1-tcp'), by('bare-tcp')),
-    'stoq1-quic / bare-quic': ratio(by('stoq1-quic'), by('bare-quic')),
-    'stoq1-tcp-fix / bare-tcp-fix': ratio(by('stoq1-tcp-fix'), by('bare-tcp-fix')),
-    'stoq1-tcp / helia-tcp': ratio(by('stoq1-tcp'), by('helia-tcp')),
-    'stoq1-tcp-fix / helia-tcp': ratio(by('stoq1-tcp-fix'), by('helia-tcp')),
-    'stoq3-tcp / stoq1-tcp': ratio(by('stoq3-tcp'), by('stoq1-tcp')),
-    'stoq3-tcp-fix / stoq1-tcp-fix': ratio(by('stoq3-tcp-fix'), by('stoq1-tcp-fix')),
-    'stoq3-quic / stoq1-quic': ratio(by('stoq3-quic'), by('stoq1-quic')),
-    'stoq3-lim / stoq1-lim': ratio(by('stoq3-lim'), by('stoq1-lim')),
-    'stoq1-tcp-fix / http': ratio(by('stoq1-tcp-fix'), by('http')),
-    'stoq3-tcp-fix / http': ratio(by('stoq3-tcp-fix'), by('http')),
-    'stoq1-tcp / http-file': ratio(by('stoq1-tcp'), by('http-file')),
-    'stoq1-tcp-fix / http-file': ratio(by('stoq1-tcp-fix'), by('http-file')),
-    'http-file / http': ratio(by('http-file'), by('http')),
-    'helia-tcp / bare-tcp': ratio(by('helia-tcp'), by('bare-tcp')),
-    'http / bare-tcp': ratio(by('http'), by('bare-tcp'))
-  }
-  log('\n| row | MB/s | receiver CPU ms | peak RSS MiB |\n| --- | ---: | ---: | ---: |')
-  for (const r of results) log(`| ${r.row} | ${r.mbps} | ${r.cpuMs} | ${r.maxRssMiB} |`)
+  const ratiosOf = (mbpsOf: (row: string) => number | undefined): Record<string, number | undefined> =>
+    Object.fromEntries(RATIOS.map(k => { const [a, b] = k.split(' / '); return [k, ratio(mbpsOf(a), mbpsOf(b))] }))
+  const ratios = ratiosOf(row => results.find(r => r.row === row)?.mbps)
+  const firstRunRatios = ratiosOf(row => results.find(r => r.row === row)?.firstRun?.mbps)
+  log('\n| row | MB/s | receiver CPU ms | peak RSS MiB | first run MB/s |\n| --- | ---: | ---: | ---: | ---: |')
+  for (const r of results) log(`| ${r.row} | ${r.mbps} | ${r.cpuMs} | ${r.maxRssMiB} | ${r.firstRun?.mbps ?? '-'} |`)
   log('')
   for (const [k, v] of Object.entries(ratios)) {
     if (v === undefined) continue
     const target = RATIO_TARGETS[k]
-    log(`${k}: ${v}×${target !== undefined ? `  (target ≥ ${target}×: ${v >= target ? 'met' : 'NOT met'})` : ''}`)
+    const first = firstRunRatios[k] !== undefined ? `  [first runs in new processes: ${firstRunRatios[k]}×]` : ''
+    log(`${k}: ${v}×${target !== undefined ? `  (target ≥ ${target}×: ${v >= target ? 'met' : 'NOT met'})` : ''}${first}`)
   }
-  say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', results, ratios })
+  say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', cold: args.cold, results, ratios, firstRunRatios })
 }
 
 if (args.role !== undefined) {
   const role = roles[args.role]
   if (role === undefined) throw new Error(`unknown role ${args.role}`)
-  await role(JSON.parse(args.init ?? '{}'))
+  if (args.role.endsWith('-client') || args.role.endsWith('-getter')) await serveRuns(role)
+  else await role(JSON.parse(args.init ?? '{}'))
 } else {
   await main()
 }
