@@ -17,8 +17,15 @@ const next = join(root, 'dist.next')
 const old = join(root, 'dist.old')
 const started = new Date()
 
+const tscBin = join(root, 'node_modules', '.bin', 'tsc')
+if (!existsSync(tscBin) || !existsSync(join(root, 'src'))) {
+  // a production install (`npm install --omit=dev`, as in the Dockerfile's runtime stage) has no
+  // compiler, or no sources to compile: nothing to build, and `hypermesh` runs what is there
+  console.error('build: skipped (no TypeScript compiler or no sources here)')
+  process.exit(0)
+}
 rmSync(next, { recursive: true, force: true })
-const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', root, '--outDir', next], { stdio: 'inherit', shell: process.platform === 'win32' })
+const tsc = spawnSync(tscBin, ['-p', root, '--outDir', next], { stdio: 'inherit', shell: process.platform === 'win32' })
 if (tsc.error != null) {
   console.error(`build: could not run tsc: ${tsc.error.message}`)
   process.exit(1)

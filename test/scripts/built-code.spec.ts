@@ -41,6 +41,17 @@ describe('builtCodeDir (which tree `hypermesh` runs)', () => {
     assert.equal(builtCodeDir(root), 'src')
   })
 
+  it('runs dist when the tree has no sources (the Docker image ships dist/ only)', async () => {
+    const image = await mkdtemp(join(tmpdir(), 'hm-built-image-'))
+    try {
+      await mkdir(join(image, 'dist'))
+      await writeFile(join(image, 'dist', '.stamp'), '')
+      assert.equal(builtCodeDir(image), 'dist')
+    } finally {
+      await rm(image, { recursive: true, force: true })
+    }
+  })
+
   it('runs the sources when a file was removed after the build (its directory changed)', async () => {
     await writeFile(join(root, 'src', 'sub', 'c.ts'), '')
     await times(10)
