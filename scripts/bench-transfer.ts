@@ -311,9 +311,10 @@ function deprioritise (pid: number | undefined): void {
   if (nice > 0 && pid !== undefined) setPriority(pid, nice)
 }
 
+/** Starts a server role (clients: spawnClient), at the priority `--nice` asks for. */
 function spawnRole (role: string, init: unknown): Child {
   const child = spawn(process.execPath, [SELF, '--role', role, '--init', JSON.stringify(init)], { stdio: ['pipe', 'pipe', 'inherit'] })
-  if (!role.endsWith('-client') && !role.endsWith('-getter')) deprioritise(child.pid)
+  deprioritise(child.pid)
   const exited = new Promise<void>(resolve => child.once('exit', () => { resolve() }))
   const first = new Promise<any>((resolve, reject) => {
     child.once('exit', code => { reject(new Error(`${role} exited with ${code}`)) })
