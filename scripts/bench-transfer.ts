@@ -53,7 +53,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { Blake3Hasher } from '@napi-rs/blake-hash'
-import { fastNoiseCrypto, waitForDrain } from '../src/transfer/index.ts'
+import { fastNoise, waitForDrain } from '../src/transfer/index.ts'
 import { createStoqNode } from '../test/helpers/stoq-node.ts'
 import { spawnPeer } from '../test/helpers/stoq-peer-client.ts'
 import type { PeerProcess } from '../test/helpers/stoq-peer-client.ts'
@@ -156,7 +156,7 @@ async function bareNode (transport: string, fix: boolean) {
   return await createLibp2p({
     addresses: { listen: [transport === 'quic' ? '/ip4/127.0.0.1/udp/0/quic-v1' : '/ip4/127.0.0.1/tcp/0'] },
     transports: [transport === 'quic' ? quic() : tcp()],
-    connectionEncrypters: [noise(fix ? { crypto: fastNoiseCrypto } : {})],
+    connectionEncrypters: [fix ? fastNoise() : noise()],
     streamMuxers: [yamux()]
   })
 }

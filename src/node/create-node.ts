@@ -1,4 +1,3 @@
-import { noise } from '@chainsafe/libp2p-noise'
 import { quic } from '@chainsafe/libp2p-quic'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -18,7 +17,7 @@ import { createLibp2p } from 'libp2p'
 import type { Config } from './config.ts'
 import { selectTestRecord, TEST_NAMESPACE, validateTestRecord } from './dht-test-records.ts'
 import { CONNECTION_PING_INTERVAL_MS, CONNECTION_PING_MIN_TIMEOUT_MS } from './defaults.ts'
-import { fastNoiseCrypto } from '../transfer/index.ts'
+import { fastNoise } from '../transfer/index.ts'
 
 const log = logger('hypermesh:node')
 
@@ -69,7 +68,7 @@ export async function buildLibp2p<S extends ServiceMap = ServiceMap> (options: C
     // message, and STOQ over it measured 0.48× the bare stream against 0.68× with this one
     // (sender CPU per 256 MiB 2131 vs 1057 ms, bench:transfer), and X25519 is node:crypto's
     // rather than pure JS (handshakes were 12 % of a loaded mesh's CPU); the wire is unchanged
-    connectionEncrypters: [noise({ crypto: fastNoiseCrypto })],
+    connectionEncrypters: [fastNoise()],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: config.connections.max, dialTimeout: config.connections.dialTimeoutMs, allow: config.connections.allow },
     connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS, pingTimeout: { minTimeout: CONNECTION_PING_MIN_TIMEOUT_MS } },

@@ -54,5 +54,8 @@ export class FetchIncompleteError extends HyperMeshError {
   }
 }
 
+/** A peer sent a Noise transport message too short to hold its authentication tag. */
+export class NoiseMessageError extends HyperMeshError {}
+
 /** The stream closed while a request was pending. */
 export class StreamClosedError extends HyperMeshError {}

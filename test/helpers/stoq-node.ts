@@ -9,7 +9,7 @@ import type { Libp2p } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
 import { createStore } from '../../src/store/index.ts'
 import type { ChunkStore } from '../../src/store/index.ts'
-import { stoq, fastNoiseCrypto } from '../../src/transfer/index.ts'
+import { stoq, fastNoise } from '../../src/transfer/index.ts'
 import type { Stoq, StoqInit } from '../../src/transfer/index.ts'
 
 export interface StoqNode {
@@ -29,7 +29,7 @@ export async function createStoqNode (options: { dir?: string, init?: Omit<StoqI
   const node = await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/udp/0/quic-v1'] },
     transports: [tcp(), quic()],
-    connectionEncrypters: [noise(options.noiseFix === true ? { crypto: fastNoiseCrypto } : {})],
+    connectionEncrypters: [options.noiseFix === true ? fastNoise() : noise()],
     streamMuxers: [yamux()],
     services: { stoq: stoq({ ...options.init, store: options.wrapStore?.(store) ?? store }) }
   })
