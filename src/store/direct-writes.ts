@@ -1,10 +1,9 @@
 import { closeSync, constants, fdatasync, ftruncateSync, openSync, rmSync, write } from 'node:fs'
 import { logger } from '@libp2p/logger'
+import { ALIGNMENT, alignedMemory, alignedRoom, canAlign } from './block-buffers.ts'
 
 const log = logger('hypermesh:store:direct')
 
-/** The one WebAssembly API used here; the project's type libraries (no DOM) do not declare it. */
-declare const WebAssembly: { Memory: new (descriptor: { initial: number, maximum?: number }) => { buffer: ArrayBuffer } }
 
 /**
  * Blocks at least this large are written with O_DIRECT. Smaller ones (root objects, manifests,
@@ -12,17 +11,10 @@ declare const WebAssembly: { Memory: new (descriptor: { initial: number, maximum
  * than the page cache costs.
  */
 export const DIRECT_MIN_BYTES = 64 * 1024
-/**
- * File offsets, lengths and buffer addresses of an O_DIRECT write must be multiples of the
- * device's logical block size (512 here, 4096 on many disks): 4096 suits both.
- */
-const ALIGNMENT = 4096
 /** Writes staged at once: libuv's threadpool runs four file operations at a time, more would only queue there. */
 const STAGING_SLOTS = 4
 /** Each slot holds one block of the largest chunk size a root object allows (4 MiB, MAX_CHUNK_SIZE). */
 const SLOT_BYTES = 4 * 1024 * 1024
-/** WebAssembly memory grows in 64 KiB pages. */
-const WASM_PAGE = 64 * 1024
 
 /**
  * Writes big blocks with O_DIRECT, past the page cache. A fetched chunk is written once and
@@ -31,10 +23,10 @@ const WASM_PAGE = 64 * 1024
  * in Firecracker) each such page faults in anew: 256 MiB written cold cost this VM 3.2 ms of
  * kernel time per MiB (1 GiB: 3.3 s sys), against 0.3 ms per MiB written directly.
  *
- * O_DIRECT needs an aligned buffer; JavaScript cannot ask for one, but WebAssembly memory is
- * mapped at a page boundary, so a block is copied into one of a few slots of such a memory
- * (~0.1 ms per MiB) and written from there, its length padded to the alignment and the file
- * truncated back to the block's length. A file system that refuses O_DIRECT (tmpfs) turns
+ * O_DIRECT needs an aligned buffer. A block that arrived in one of the aligned buffers of
+ * block-buffers.ts is written from it; any other is first copied into one of a few slots of a
+ * WebAssembly memory, which is mapped at a page boundary (~0.1 ms per MiB). Either way its
+ * length is padded to the alignment and the file truncated back to the block's length. A file system that refuses O_DIRECT (tmpfs) turns
  * direct writes off for the store, and the block is written through the page cache instead.
  */
 export class DirectWrites {
@@ -43,7 +35,7 @@ export class DirectWrites {
   private enabled: boolean
 
   constructor (enabled = true) {
-    this.enabled = enabled && constants.O_DIRECT !== undefined && typeof WebAssembly === 'object'
+    this.enabled = enabled && constants.O_DIRECT !== undefined && canAlign
   }
 
   /** Whether a block of `length` bytes should be written directly. */
@@ -57,6 +49,11 @@ export class DirectWrites {
    * are off from now on).
    */
   async write (path: string, bytes: Uint8Array | Uint8Array[], length: number, sync: boolean): Promise<boolean> {
+    const padded = Math.ceil(length / ALIGNMENT) * ALIGNMENT
+    const whole = bytes instanceof Uint8Array ? bytes : bytes.length === 1 ? bytes[0] : undefined
+    if (whole !== undefined && alignedRoom(whole) >= padded) {
+      return await this.writeAligned(path, new Uint8Array(whole.buffer, whole.byteOffset, padded), length, sync)
+    }
     const slot = await this.take()
     try {
       let off = 0
@@ -64,40 +61,44 @@ export class DirectWrites {
         slot.set(piece, off)
         off += piece.length
       }
-      const padded = Math.ceil(length / ALIGNMENT) * ALIGNMENT
-      // open, truncate and close are metadata calls of microseconds, made in place: a trip
-      // through libuv's threadpool costs more than the call (see block-files.ts); the write
-      // itself waits for the device and goes to the threadpool
-      let fd: number
-      try {
-        fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT, 0o644)
-      } catch (err: any) {
-        if (err.code !== 'EINVAL') throw err
-        this.disable(err)
-        return false
-      }
-      try {
-        let written: number
-        try {
-          written = await new Promise<number>((resolve, reject) => { write(fd, slot, 0, padded, 0, (err, n) => { if (err !== null) reject(err); else resolve(n) }) })
-        } catch (err: any) {
-          if (err.code !== 'EINVAL') throw err
-          closeSync(fd)
-          fd = -1
-          rmSync(path, { force: true })
-          this.disable(err)
-          return false
-        }
-        if (written !== padded) throw new Error(`short direct write: ${written} of ${padded} bytes`)
-        if (padded !== length) ftruncateSync(fd, length)
-        if (sync) await new Promise<void>((resolve, reject) => { fdatasync(fd, err => { if (err !== null) reject(err); else resolve() }) })
-      } finally {
-        if (fd >= 0) closeSync(fd)
-      }
-      return true
+      return await this.writeAligned(path, slot.subarray(0, padded), length, sync)
     } finally {
       this.give(slot)
     }
+  }
+
+  /** Writes the aligned `source` (the block's `length` bytes, then padding) to the new file `path`. */
+  private async writeAligned (path: string, source: Uint8Array, length: number, sync: boolean): Promise<boolean> {
+    // open, truncate and close are metadata calls of microseconds, made in place: a trip
+    // through libuv's threadpool costs more than the call (see block-files.ts); the write
+    // itself waits for the device and goes to the threadpool
+    let fd: number
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT, 0o644)
+    } catch (err: any) {
+      if (err.code !== 'EINVAL') throw err
+      this.disable(err)
+      return false
+    }
+    try {
+      let written: number
+      try {
+        written = await new Promise<number>((resolve, reject) => { write(fd, source, 0, source.length, 0, (err, n) => { if (err !== null) reject(err); else resolve(n) }) })
+      } catch (err: any) {
+        if (err.code !== 'EINVAL') throw err
+        closeSync(fd)
+        fd = -1
+        rmSync(path, { force: true })
+        this.disable(err)
+        return false
+      }
+      if (written !== source.length) throw new Error(`short direct write: ${written} of ${source.length} bytes`)
+      if (source.length !== length) ftruncateSync(fd, length)
+      if (sync) await new Promise<void>((resolve, reject) => { fdatasync(fd, err => { if (err !== null) reject(err); else resolve() }) })
+    } finally {
+      if (fd >= 0) closeSync(fd)
+    }
+    return true
   }
 
   private disable (err: Error): void {
@@ -126,8 +127,8 @@ export class DirectWrites {
    * its pages become resident only as blocks are copied in.
    */
   private allocate (): void {
-    const memory = new WebAssembly.Memory({ initial: STAGING_SLOTS * SLOT_BYTES / WASM_PAGE, maximum: STAGING_SLOTS * SLOT_BYTES / WASM_PAGE })
-    for (let i = 0; i < STAGING_SLOTS; i++) this.slots.push(new Uint8Array(memory.buffer, i * SLOT_BYTES, SLOT_BYTES))
+    const memory = alignedMemory(STAGING_SLOTS * SLOT_BYTES)
+    for (let i = 0; i < STAGING_SLOTS; i++) this.slots.push(new Uint8Array(memory, i * SLOT_BYTES, SLOT_BYTES))
     this.allocated = true
   }
 }

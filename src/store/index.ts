@@ -8,6 +8,8 @@ import type { ChunkStore, StoreInit } from './types.ts'
 
 export { DEFAULT_STORE_QUOTA } from './chunk-store.ts'
 export * from './errors.ts'
+/** Page-aligned block buffers, one pool per block size per process: a fetch receives chunks in them and the store writes from them directly. */
+export { BlockBuffers } from './block-buffers.ts'
 export type { ChunkStore, StoreInit, StoreUsage, GcResult, RootState } from './types.ts'
 
 /** Opens (creating if needed) the store in `init.dir`. Only one process may open a dir at a time (LevelDB lock). */

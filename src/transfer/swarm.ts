@@ -1,10 +1,10 @@
 import { logger } from '@libp2p/logger'
+import { BlockBuffers } from '../store/index.ts'
 import type { ChunkStore } from '../store/index.ts'
 import { byteLength, chunkCidAt, chunkCount, chunkLength } from '../package/index.ts'
 import type { CID, RootObject } from '../package/index.ts'
 import { CustomProgressEvent } from '../util/progress.ts'
 import { BadBlockError, ERROR_CODES, FetchIncompleteError, StoqRemoteError } from './errors.ts'
-import { ChunkBuffers } from './chunk-buffers.ts'
 import type { TokenBucket } from './rate-limit.ts'
 import type { Session } from './session.ts'
 import type { StoqFetchProgress } from './progress.ts'
@@ -83,7 +83,8 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
   let reopening = 0
   let dialling = options.join !== undefined
   const startedWith = total - missing.length
-  const buffers = new ChunkBuffers(obj.chunkSize)
+  /** Where chunks are received: the process's aligned buffers, which the store writes from directly. */
+  const buffers = BlockBuffers.for(obj.chunkSize)
   /** Requests a provider may have in flight: its share of the window among the providers in the fetch now (they join and leave). */
   const peerWindow = (): number => Math.min(options.window, Math.max(MIN_PEER_WINDOW, Math.ceil(options.window / Math.max(1, states.size))))
 
@@ -213,8 +214,11 @@ export async function fetchChunks (store: ChunkStore, root: CID, obj: RootObject
       try {
         data = await st.session.get(chunkCidAt(obj, i), options.signal, into)
       } catch (err) {
-        // `into` is not given back: the stream may still be copying into it
         failure = err
+        // a closed session copies nothing more into `into`, nor does one that answered this
+        // request with an error; otherwise a block may still be arriving there, and the buffer
+        // is not given back (the pool lends another; it counts what it made against its cap)
+        if (!st.session.alive || (err as Error).name === 'StoqRemoteError') buffers.give(into)
       }
       const n = (inflight.get(i) ?? 1) - 1
       if (n === 0) inflight.delete(i)
