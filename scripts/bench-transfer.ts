@@ -17,8 +17,9 @@
  * providers whose upload is limited to LIMITED_BYTES_PER_SECOND per peer (their admission's rate
  * limit), as providers behind their own uplinks are in a real mesh: there 3 sources must beat 1
  * clearly, where on one 2-core machine a getter and 3 unlimited providers share the CPU.
- * "-fix" rows use fastNoiseCrypto (src/transfer/noise-crypto.ts) on both ends, as the
- * daemon's node does; the plain TCP rows use the stock Noise crypto. QUIC has no Noise. `http` hashes the body (sha256) in memory, as a download tool would; `http-file`
+ * "-fix" rows use fastNoise (src/transfer/noise-framing.ts: fastNoiseCrypto's cipher key reuse
+ * and its own message framing) on both ends, as the daemon's node does; the plain TCP rows use
+ * stock Noise. QUIC has no Noise. `http` hashes the body (sha256) in memory, as a download tool would; `http-file`
  * writes it to a file and hashes it with BLAKE3, the work STOQ does (STOQ also writes per chunk);
  * it writes through the page cache, where STOQ's chunk store writes fetched chunks with O_DIRECT
  * (src/store/direct-writes.ts), so on this VM, where every fresh page-cache page faults in anew,
@@ -104,7 +105,7 @@ const { values: args } = parseArgs({
 
 /**
  * The issue's targets, as ratios of rows measured in the same run. The nodes run the product's
- * Noise (fastNoiseCrypto) in the "-fix" rows; the plain rows are the stock crypto, for comparison.
+ * Noise (fastNoise) in the "-fix" rows; the plain rows are stock Noise, for comparison.
  */
 const RATIO_TARGETS: Record<string, number> = {
   'stoq1-tcp / bare-tcp': 0.9,

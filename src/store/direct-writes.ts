@@ -4,14 +4,13 @@ import { ALIGNMENT, alignedMemory, alignedRoom, canAlign } from './block-buffers
 
 const log = logger('hypermesh:store:direct')
 
-
 /**
  * Blocks at least this large are written with O_DIRECT. Smaller ones (root objects, manifests,
  * proof bundles) are few and are read back soon; padding them to the alignment would waste more
  * than the page cache costs.
  */
 export const DIRECT_MIN_BYTES = 64 * 1024
-/** Writes staged at once: libuv's threadpool runs four file operations at a time, more would only queue there. */
+/** Blocks staged at once (not those written from their own aligned buffer): libuv's threadpool runs four file operations at a time, more would only queue there. */
 const STAGING_SLOTS = 4
 /** Each slot holds one block of the largest chunk size a root object allows (4 MiB, MAX_CHUNK_SIZE). */
 const SLOT_BYTES = 4 * 1024 * 1024
@@ -26,8 +25,9 @@ const SLOT_BYTES = 4 * 1024 * 1024
  * O_DIRECT needs an aligned buffer. A block that arrived in one of the aligned buffers of
  * block-buffers.ts is written from it; any other is first copied into one of a few slots of a
  * WebAssembly memory, which is mapped at a page boundary (~0.1 ms per MiB). Either way its
- * length is padded to the alignment and the file truncated back to the block's length. A file system that refuses O_DIRECT (tmpfs) turns
- * direct writes off for the store, and the block is written through the page cache instead.
+ * length is padded to the alignment and the file truncated back to the block's length. A file
+ * system that refuses O_DIRECT (tmpfs) turns direct writes off for the store, and the block is
+ * written through the page cache instead.
  */
 export class DirectWrites {
   private readonly slots: Uint8Array[] = []
