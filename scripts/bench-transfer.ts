@@ -509,14 +509,21 @@ async function main (): Promise<void> {
     Object.fromEntries(RATIOS.map(k => { const [a, b] = k.split(' / '); return [k, ratio(mbpsOf(a), mbpsOf(b))] }))
   const ratios = ratiosOf(row => results.find(r => r.row === row)?.mbps)
   const firstRunRatios = ratiosOf(row => results.find(r => r.row === row)?.firstRun?.mbps)
-  log('\n| row | MB/s | receiver CPU ms | peak RSS MiB | first run MB/s |\n| --- | ---: | ---: | ---: | ---: |')
-  for (const r of results) log(`| ${r.row} | ${r.mbps} | ${r.cpuMs} | ${r.maxRssMiB} | ${r.firstRun?.mbps ?? '-'} |`)
+  log('\n| row | MB/s | receiver CPU ms | sender CPU ms | peak RSS MiB | first run MB/s |\n| --- | ---: | ---: | ---: | ---: | ---: |')
+  for (const r of results) log(`| ${r.row} | ${r.mbps} | ${r.cpuMs} | ${r.senderCpuMs ?? '-'} | ${r.maxRssMiB} | ${r.firstRun?.mbps ?? '-'} |`)
   log('')
   for (const [k, v] of Object.entries(ratios)) {
     if (v === undefined) continue
     const target = RATIO_TARGETS[k]
     const first = firstRunRatios[k] !== undefined ? `  [first runs in new processes: ${firstRunRatios[k]}×]` : ''
     log(`${k}: ${v}×${target !== undefined ? `  (target ≥ ${target}×: ${v >= target ? 'met' : 'NOT met'})` : ''}${first}`)
+  }
+  // where the getter and every provider share this machine's cores and keep them busy, the
+  // throughput of 3 sources against 1 is about the inverse of this: the CPU all of them spend per byte
+  for (const k of RATIOS.filter(k => k.startsWith('stoq3-'))) {
+    const [a, b] = k.split(' / ').map(row => results.find(r => r.row === row))
+    if (a?.senderCpuMs === undefined || b?.senderCpuMs === undefined) continue
+    log(`${k}: CPU of receiver and providers together ${ratio(a.cpuMs + a.senderCpuMs, b.cpuMs + b.senderCpuMs)}× (${a.cpuMs + a.senderCpuMs} against ${b.cpuMs + b.senderCpuMs} ms)`)
   }
   say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', cold: args.cold, results, ratios, firstRunRatios })
 }
