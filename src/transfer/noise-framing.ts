@@ -1,5 +1,5 @@
 import { noise } from '@chainsafe/libp2p-noise'
-import type { NoiseInit } from '@chainsafe/libp2p-noise'
+import type { NoiseComponents, NoiseExtensions, NoiseInit } from '@chainsafe/libp2p-noise'
 import type { ConnectionEncrypter, SecuredConnection } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { Uint8ArrayList } from 'uint8arraylist'
@@ -47,7 +47,7 @@ type Bytes = Uint8Array | Uint8ArrayList
  * This replaces two methods on the library's connection object; if a release no longer has
  * them, the stock framing stays (logged once), still with the fast crypto.
  */
-export function fastNoise (init: Omit<NoiseInit, 'crypto'> = {}): (components: any) => ConnectionEncrypter {
+export function fastNoise (init: Omit<NoiseInit, 'crypto'> = {}): (components: NoiseComponents) => ConnectionEncrypter<NoiseExtensions> {
   const factory = noise({ ...init, crypto: fastNoiseCrypto })
   return (components) => {
     const encrypter = factory(components)
