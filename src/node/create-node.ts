@@ -67,7 +67,9 @@ export async function buildLibp2p<S extends ServiceMap = ServiceMap> (options: C
     // Noise with cipher key objects reused: on Node 24 the stock crypto makes a key object per
     // message, and STOQ over it measured 0.48× the bare stream against 0.68× with this one
     // (sender CPU per 256 MiB 2131 vs 1057 ms, bench:transfer), and X25519 is node:crypto's
-    // rather than pure JS (handshakes were 12 % of a loaded mesh's CPU); the wire is unchanged
+    // rather than pure JS (handshakes were 12 % of a loaded mesh's CPU), and its own message
+    // framing (src/transfer/noise-framing.ts: fewer writes, no copy of spanning messages); the
+    // wire is unchanged
     connectionEncrypters: [fastNoise()],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections: config.connections.max, dialTimeout: config.connections.dialTimeoutMs, allow: config.connections.allow },

@@ -19,7 +19,7 @@ export * from './errors.ts'
 export * from './constants.ts'
 /** Noise crypto reusing cipher key objects: `noise({ crypto: fastNoiseCrypto })` (wire-compatible). */
 export { fastNoiseCrypto } from './noise-crypto.ts'
-/** The node's Noise: fastNoiseCrypto and one buffer per secured write (wire-compatible): `connectionEncrypters: [fastNoise()]`. */
+/** The node's Noise: fastNoiseCrypto, small pieces of a secured write joined, spanning messages decrypted in place (wire-compatible): `connectionEncrypters: [fastNoise()]`. */
 export { fastNoise } from './noise-framing.ts'
 /** Waits for a v3 stream's 'drain' after `send` returned false. */
 export { drained as waitForDrain } from './stream-io.ts'

@@ -28,7 +28,7 @@ import { Uint8ArrayList } from 'uint8arraylist'
 
 const CHACHA = 'chacha20-poly1305'
 /** Poly1305 tag length in bytes (RFC 8439). */
-const TAG_LENGTH = 16
+export const TAG_LENGTH = 16
 /** Cached key objects; a connection uses two keys (send, receive), a busy node a few hundred. */
 const MAX_CACHED_KEYS = 1024
 

@@ -3,14 +3,13 @@ import type { NoiseComponents, NoiseExtensions, NoiseInit } from '@chainsafe/lib
 import type { ConnectionEncrypter, SecuredConnection } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { fastNoiseCrypto } from './noise-crypto.ts'
+import { fastNoiseCrypto, TAG_LENGTH } from './noise-crypto.ts'
 import { NoiseMessageError } from './errors.ts'
 
 const log = logger('hypermesh:transfer:noise')
 
-/** Largest Noise transport message (spec: 65535 bytes), its Poly1305 tag and length prefix. */
+/** Largest Noise transport message (spec: 65535 bytes, so its length prefix is 2 bytes). */
 const MAX_MESSAGE = 65535
-const TAG_LENGTH = 16
 const PREFIX_LENGTH = 2
 const MAX_PLAINTEXT = MAX_MESSAGE - TAG_LENGTH
 
@@ -122,6 +121,6 @@ export function sealMessages (session: NoiseSession, plaintext: Bytes): Uint8Arr
  * pieces when it arrived in pieces.
  */
 export function openMessage (session: NoiseSession, message: Bytes): Uint8ArrayList {
-  if (message.byteLength < TAG_LENGTH || message.byteLength > MAX_MESSAGE) throw new NoiseMessageError(`a Noise message of ${message.byteLength} bytes`)
+  if (message.byteLength < TAG_LENGTH) throw new NoiseMessageError(`a Noise message of ${message.byteLength} bytes`)
   return new Uint8ArrayList(session.decrypt(message))
 }
