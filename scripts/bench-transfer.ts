@@ -39,7 +39,7 @@
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs'
-import { mkdtemp, open, rm } from 'node:fs/promises'
+import { mkdtemp, open, rm, statfs } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { loadavg, setPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -370,6 +370,21 @@ function median (xs: number[]): number {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
+/**
+ * Whether the file system holding `dir` has `bytes` free. The bench keeps every STOQ getter's
+ * store until it ends when it does: removing a store between runs made the next runs slower for
+ * a reason no daemon meets. On an ext4 without a journal (as on this VM) the inode allocator
+ * steps over every inode freed in the last minute or more one by one (find_inode_bit →
+ * recently_deleted), and each run's ~1,300 new inodes (1,024 shard directories, one file per
+ * chunk) landed among the ~1,300 just freed: measured with perf system-wide, each chunk file's
+ * open(O_CREAT) then cost ~0.5 ms of kernel CPU, 125 ms of a 256 MiB fetch, against ~20 µs in
+ * a fresh area. A daemon does not delete a whole store before each fetch.
+ */
+async function roomFor (dir: string, bytes: number): Promise<boolean> {
+  const fs = await statfs(dir)
+  return fs.bavail * fs.bsize >= bytes
+}
+
 async function main (): Promise<void> {
   const size = Number(args.size) * MiB
   const runs = Number(args.runs)
@@ -378,6 +393,8 @@ async function main (): Promise<void> {
   const rows = args.only !== undefined ? args.only.split(',') : ALL_ROWS
   for (const row of rows) if (!ALL_ROWS.includes(row) && !EXTRA_ROWS.includes(row)) throw new Error(`unknown row ${row}; rows: ${[...ALL_ROWS, ...EXTRA_ROWS].join(' ')}`)
   const work = await mkdtemp(join(tmpdir(), 'hm-bench-'))
+  const stoqRuns = rows.filter(row => row.startsWith('stoq')).length * (runs + (args.cold ? 0 : 1))
+  const keepStores = await roomFor(work, 2 * stoqRuns * size)
   const file = join(work, 'data.bin')
   await new Promise<void>((resolve, reject) => {
     const out = createWriteStream(file)
@@ -395,6 +412,7 @@ async function main (): Promise<void> {
   })
   const log = (s: string): void => { process.stderr.write(s + '\n') }
   log(`bench: ${size / MiB} MiB, ${runs} rounds (one run of every row each), Node ${process.version}, NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}${Number(args.nice) > 0 ? `, servers and providers niced by ${args.nice}` : ''}, rows: ${rows.join(' ')}`)
+  if (!keepStores && stoqRuns > 0) log(`  too little free disk to keep every getter's store (${stoqRuns} × ${size / MiB} MiB, twice over): each is removed after its run, and later STOQ runs pay for it (see roomFor)`)
 
   const stoqProviders = new Map<string, PeerProcess[]>()
   let manifestCid = ''
@@ -481,7 +499,7 @@ async function main (): Promise<void> {
         const sample = await runClient(row, 'stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
         const after = await stats()
         samples.push({ ...sample, senderCpuMs: sum(after, 'cpuMs') - sum(before, 'cpuMs'), sentBytes: sum(after, 'bytesServed') - sum(before, 'bytesServed') })
-        await rm(dir, { recursive: true, force: true })
+        if (!keepStores) await rm(dir, { recursive: true, force: true })
       }
     }
     log(r < 0 ? `  warm-up round done (load average ${loadavg()[0].toFixed(2)})` : `  round ${r + 1} of ${runs} done (load average ${loadavg()[0].toFixed(2)})`)
