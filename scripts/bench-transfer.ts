@@ -37,13 +37,13 @@
  * A STOQ window of 4 instead of 8 chunks did not lower the 1 GiB peak (measured from sources).
  * `BENCH_MEM=1` prints the STOQ getter's heap, external and ArrayBuffer MiB at its peak RSS.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, open, rm, statfs } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { loadavg, setPriority, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -392,11 +392,29 @@ function median (xs: number[]): number {
  * store until it ends when it does: removing a store between runs made the next runs slower for
  * a reason no daemon meets. On an ext4 without a journal (as on this VM) the inode allocator
  * steps over every inode freed in the last minute or more one by one (find_inode_bit →
- * recently_deleted), and each run's ~1,300 new inodes (1,024 shard directories, one file per
- * chunk) landed among the ~1,300 just freed: measured with perf system-wide, each chunk file's
- * open(O_CREAT) then cost ~0.5 ms of kernel CPU, 125 ms of a 256 MiB fetch, against ~20 µs in
- * a fresh area. A daemon does not delete a whole store before each fetch.
+ * recently_deleted; up to 5 minutes while the inode table is dirty), and each run's ~1,300 new
+ * inodes (1,024 shard directories, one file per chunk) landed among the ~1,300 just freed:
+ * measured with perf system-wide, each chunk file's open(O_CREAT) then cost ~0.5 ms of kernel
+ * CPU, 125 ms of a 256 MiB fetch, against ~20 µs in a fresh area. A daemon does not delete a
+ * whole store before each fetch.
  */
+/**
+ * Asks ext4 to place each subdirectory of `dir` in a block group chosen from a hash of its name
+ * (the Orlov allocator's "top directory" flag, `chattr +T`), as it places directories made at
+ * the root; false where that is not possible (no chattr, another file system). With the work
+ * directory's random tag in every store's name, a bench's stores do not land where the stores
+ * of the bench before it were freed a minute ago (see roomFor): at 1 GiB, back to back, the
+ * getter's chunk-file creates still cost ~230 ms per GiB in recently_deleted without this.
+ */
+function freshGround (dir: string): boolean {
+  try {
+    execFileSync('chattr', ['+T', dir], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 async function roomFor (dir: string, bytes: number): Promise<boolean> {
   const fs = await statfs(dir)
   return fs.bavail * fs.bsize >= bytes
@@ -410,6 +428,9 @@ async function main (): Promise<void> {
   const rows = args.only !== undefined ? args.only.split(',') : ALL_ROWS
   for (const row of rows) if (!ALL_ROWS.includes(row) && !EXTRA_ROWS.includes(row)) throw new Error(`unknown row ${row}; rows: ${[...ALL_ROWS, ...EXTRA_ROWS].join(' ')}`)
   const work = await mkdtemp(join(tmpdir(), 'hm-bench-'))
+  // each store of this bench gets a name of its own and a block group of its own (see freshGround)
+  const tag = basename(work).slice('hm-bench-'.length)
+  const spread = freshGround(work)
   const stoqRuns = rows.filter(row => row.startsWith('stoq')).length * (runs + (args.cold ? 0 : 1))
   const keepStores = await roomFor(work, 2 * stoqRuns * size)
   const file = join(work, 'data.bin')
@@ -429,6 +450,7 @@ async function main (): Promise<void> {
   })
   const log = (s: string): void => { process.stderr.write(s + '\n') }
   log(`bench: ${size / MiB} MiB, ${runs} rounds (one run of every row each), Node ${process.version}, NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}${Number(args.nice) > 0 ? `, servers and providers niced by ${args.nice}` : ''}, rows: ${rows.join(' ')}`)
+  if (!spread) log('  could not mark the work directory for spread subdirectories (chattr +T): stores may land among inodes freed by an earlier bench (see freshGround)')
   if (!keepStores && stoqRuns > 0) log(`  too little free disk to keep every getter's store (${stoqRuns} × ${size / MiB} MiB, twice over): each is removed after its run, and later STOQ runs pay for it (see roomFor)`)
 
   const stoqProviders = new Map<string, PeerProcess[]>()
@@ -439,7 +461,7 @@ async function main (): Promise<void> {
     const ps = stoqProviders.get(key) ?? []
     stoqProviders.set(key, ps)
     while (ps.length < count) {
-      const p = await spawnPeer({ dir: join(work, `${key}-provider-${ps.length}`), noiseFix: fix, stoq: limited ? { maxBytesPerSecondPerPeer: LIMITED_BYTES_PER_SECOND } : {} })
+      const p = await spawnPeer({ dir: join(work, `${key}-provider-${ps.length}-${tag}`), noiseFix: fix, stoq: limited ? { maxBytesPerSecondPerPeer: LIMITED_BYTES_PER_SECOND } : {} })
       deprioritise(p.child.pid)
       manifestCid = (await p.call('add', { path: file })).manifestCid
       ps.push(p)
@@ -512,7 +534,7 @@ async function main (): Promise<void> {
         }))
         const sum = (xs: Array<{ cpuMs: number, bytesServed: number }>, k: 'cpuMs' | 'bytesServed'): number => xs.reduce((a, x) => a + x[k], 0)
         const before = await stats()
-        const dir = join(work, `getter-${row}-${r}`)
+        const dir = join(work, `getter-${row}-${r}-${tag}`)
         const sample = await runClient(row, 'stoq-getter', { dir, fix, size, cid: manifestCid, providers: providers.map(p => p.addrs[transport]) })
         const after = await stats()
         samples.push({ ...sample, senderCpuMs: sum(after, 'cpuMs') - sum(before, 'cpuMs'), sentBytes: sum(after, 'bytesServed') - sum(before, 'bytesServed') })
