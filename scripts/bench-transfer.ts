@@ -388,17 +388,6 @@ function median (xs: number[]): number {
 }
 
 /**
- * Whether the file system holding `dir` has `bytes` free. The bench keeps every STOQ getter's
- * store until it ends when it does: removing a store between runs made the next runs slower for
- * a reason no daemon meets. On an ext4 without a journal (as on this VM) the inode allocator
- * steps over every inode freed in the last minute or more one by one (find_inode_bit →
- * recently_deleted; up to 5 minutes while the inode table is dirty), and each run's ~1,300 new
- * inodes (1,024 shard directories, one file per chunk) landed among the ~1,300 just freed:
- * measured with perf system-wide, each chunk file's open(O_CREAT) then cost ~0.5 ms of kernel
- * CPU, 125 ms of a 256 MiB fetch, against ~20 µs in a fresh area. A daemon does not delete a
- * whole store before each fetch.
- */
-/**
  * Asks ext4 to place each subdirectory of `dir` in a block group chosen from a hash of its name
  * (the Orlov allocator's "top directory" flag, `chattr +T`), as it places directories made at
  * the root; false where that is not possible (no chattr, another file system). With the work
@@ -415,6 +404,17 @@ function freshGround (dir: string): boolean {
   }
 }
 
+/**
+ * Whether the file system holding `dir` has `bytes` free. The bench keeps every STOQ getter's
+ * store until it ends when it does: removing a store between runs made the next runs slower for
+ * a reason no daemon meets. On an ext4 without a journal (as on this VM) the inode allocator
+ * steps over every inode freed in the last minute or more one by one (find_inode_bit →
+ * recently_deleted; up to 5 minutes while the inode table is dirty), and each run's ~1,300 new
+ * inodes (1,024 shard directories, one file per chunk) landed among the ~1,300 just freed:
+ * measured with perf system-wide, each chunk file's open(O_CREAT) then cost ~0.5 ms of kernel
+ * CPU, 125 ms of a 256 MiB fetch, against ~20 µs in a fresh area. A daemon does not delete a
+ * whole store before each fetch.
+ */
 async function roomFor (dir: string, bytes: number): Promise<boolean> {
   const fs = await statfs(dir)
   return fs.bavail * fs.bsize >= bytes
