@@ -142,8 +142,12 @@ const RATIOS = [
 function pairedRatio ([a, b]: Array<Sample[] | undefined>): { median: number, min: number, max: number } | undefined {
   if (a === undefined || b === undefined || a.length !== b.length || a.length === 0) return undefined
   const pairs = a.map((s, i) => b[i].ms / s.ms)
-  const round = (x: number): number => Math.round(x * 100) / 100
-  return { median: round(median(pairs)), min: round(Math.min(...pairs)), max: round(Math.max(...pairs)) }
+  return { median: hundredths(median(pairs)), min: hundredths(Math.min(...pairs)), max: hundredths(Math.max(...pairs)) }
+}
+
+/** A ratio as printed: to two decimals. */
+function hundredths (x: number): number {
+  return Math.round(x * 100) / 100
 }
 
 /** One client run; senderCpuMs and sentBytes (duplicates included) are known for STOQ rows (all providers together). */
@@ -561,7 +565,7 @@ async function main (): Promise<void> {
   for (const ps of stoqProviders.values()) await Promise.all(ps.map(async p => { await p.exit() }))
   await rm(work, { recursive: true, force: true })
 
-  const ratio = (a?: number, b?: number): number | undefined => a !== undefined && b !== undefined ? Math.round(a / b * 100) / 100 : undefined
+  const ratio = (a?: number, b?: number): number | undefined => a !== undefined && b !== undefined ? hundredths(a / b) : undefined
   const ratiosOf = (mbpsOf: (row: string) => number | undefined): Record<string, number | undefined> =>
     Object.fromEntries(RATIOS.map(k => { const [a, b] = k.split(' / '); return [k, ratio(mbpsOf(a), mbpsOf(b))] }))
   const ratios = ratiosOf(row => results.find(r => r.row === row)?.mbps)
