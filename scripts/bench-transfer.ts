@@ -4,7 +4,7 @@
  * in rounds (every row once per round), so the machine's drift reaches every row alike; each
  * ratio is also taken round by round, and targets are judged on the median of those (pairedRatio).
  *
- *   npm run bench:transfer -- [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--nice N] [--cold] [--json]
+ *   npm run bench:transfer -- [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--nice N] [--cold] [--settle S] [--json]
  *
  * `npm run bench:transfer` builds the project and runs the compiled bench (dist/scripts), so no
  * process carries Node's TypeScript stripping (~29 MiB of RSS each), as `hypermesh` runs dist/.
@@ -29,6 +29,11 @@
  * `--nice N` runs every server and provider at N lower CPU priority (see deprioritise): with 10,
  * TCP 3 sources vs 1 was 0.92–0.97× at 256 MiB where the same runs at equal priority gave
  * 0.72–0.74× (0.83× in one niced 1 GiB run).
+ * Before its first round the bench times a chunk file's create in its work directory and, when
+ * the disk is still recycling inodes freed minutes before (see createCostUs), waits for it to
+ * settle, up to `--settle S` seconds (0: no wait); the figures before and after the rounds are
+ * printed and in the JSON (`createUs`). Each STOQ row also says how many of the machine's cores
+ * its getter and providers kept busy together (`coresBusy`).
  * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
  * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
  * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS,
@@ -39,10 +44,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { mkdtemp, open, rm, statfs } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { loadavg, setPriority, tmpdir } from 'node:os'
+import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
@@ -89,6 +94,14 @@ const LIMITED_BYTES_PER_SECOND = 30e6
  * re-executes itself with it (bin/hypermesh.mjs).
  */
 const SEMI_SPACE_MIB = 1
+/**
+ * Longest the bench waits, in seconds, before its first round for the disk to make chunk files
+ * at a fresh disk's cost again (`--settle`, see createCostUs): inodes freed by a bench or build
+ * just before stop costing extra after 5–10 minutes on this VM. 0 does not wait.
+ */
+const SETTLE_S = 600
+/** How often a settling bench probes the disk again, in seconds. */
+const SETTLE_PROBE_S = 20
 
 const { values: args } = parseArgs({
   options: {
@@ -99,6 +112,7 @@ const { values: args } = parseArgs({
     'semi-space': { type: 'string', default: String(SEMI_SPACE_MIB) },
     nice: { type: 'string', default: '0' },
     cold: { type: 'boolean', default: false },
+    settle: { type: 'string', default: String(SETTLE_S) },
     role: { type: 'string' },
     init: { type: 'string' }
   }
@@ -424,6 +438,32 @@ async function roomFor (dir: string, bytes: number): Promise<boolean> {
   return fs.bavail * fs.bsize >= bytes
 }
 
+/** Files a create probe makes: about what a 128 MiB fetch makes. */
+const PROBE_FILES = 128
+/** Above this a probe's create is not what a fresh disk costs (~30–40 µs here, measured). */
+const PROBE_SLOW_US = 100
+
+/**
+ * What making one chunk file costs in `dir` now, in µs: open(O_CREAT | O_EXCL), close and a
+ * rename into a subdirectory, as the store does (block-files.ts), with synchronous calls so that
+ * the figure is the file system's, not the event loop's. It is printed beside the results
+ * because it is the disk's cost, not the product's, and moves them: on this VM's ext4 without a
+ * journal, a create that lands among inodes freed in the last 5–10 minutes (by a bench or a build
+ * before) steps over each of them (see roomFor); one create then went from ~30 µs to ~250–500 µs
+ * (measured), up to ~0.1 s of a 256 MiB fetch. The probe's files are kept until the bench ends,
+ * so that the probe frees no inode of its own.
+ */
+function createCostUs (dir: string): number {
+  mkdirSync(join(dir, 'blocks'), { recursive: true })
+  const start = performance.now()
+  for (let i = 0; i < PROBE_FILES; i++) {
+    const tmp = join(dir, `t${i}`)
+    closeSync(openSync(tmp, 'wx'))
+    renameSync(tmp, join(dir, 'blocks', `b${i}`))
+  }
+  return Math.round((performance.now() - start) * 1000 / PROBE_FILES)
+}
+
 async function main (): Promise<void> {
   const size = Number(args.size) * MiB
   const runs = Number(args.runs)
@@ -456,6 +496,25 @@ async function main (): Promise<void> {
   log(`bench: ${size / MiB} MiB, ${runs} rounds (one run of every row each), Node ${process.version}, NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}${Number(args.nice) > 0 ? `, servers and providers niced by ${args.nice}` : ''}, rows: ${rows.join(' ')}`)
   if (!spread) log('  could not mark the work directory for spread subdirectories (chattr +T): stores may land among inodes freed by an earlier bench (see freshGround)')
   if (!keepStores && stoqRuns > 0) log(`  too little free disk to keep every getter's store (${stoqRuns} × ${size / MiB} MiB, twice over): each is removed after its run, and later STOQ runs pay for it (see roomFor)`)
+
+  // only STOQ getters write chunk files, so only they pay for what the disk's creates cost now
+  const probe = (when: string): number | undefined => stoqRuns > 0 ? createCostUs(join(work, `probe-${when}-${tag}`)) : undefined
+  const createUs: { start?: number, end?: number, settledS?: number } = { start: probe('start') }
+  const sayCreates = (when: string, us?: number): void => {
+    if (us === undefined) return
+    log(`  a chunk file's create costs ${us} µs in the work directory ${when}${us > PROBE_SLOW_US ? ` (over ${PROBE_SLOW_US} µs: the disk is recycling inodes freed minutes ago, and the STOQ rows pay for it; see createCostUs)` : ''}`)
+  }
+  // a bench run minutes after another (or after a build) would otherwise measure the inodes the
+  // one before freed as much as STOQ; each probe makes new files and frees none
+  const settleS = Number(args.settle)
+  const settleStart = performance.now()
+  for (let n = 1; createUs.start !== undefined && createUs.start > PROBE_SLOW_US && (performance.now() - settleStart) / 1000 < settleS; n++) {
+    log(`  a chunk file's create costs ${createUs.start} µs (over ${PROBE_SLOW_US}): waiting for the disk to settle, up to ${settleS} s in all (--settle)`)
+    await new Promise(resolve => setTimeout(resolve, SETTLE_PROBE_S * 1000))
+    createUs.start = probe(`settle${n}`)
+  }
+  if (settleS > 0 && createUs.start !== undefined) createUs.settledS = Math.round((performance.now() - settleStart) / 1000)
+  sayCreates('before the first round', createUs.start)
 
   const stoqProviders = new Map<string, PeerProcess[]>()
   let manifestCid = ''
@@ -549,8 +608,10 @@ async function main (): Promise<void> {
   }
   for (const c of clients.values()) await c.end()
   for (const end of ends) await end()
+  createUs.end = probe('end')
+  sayCreates('after the last round', createUs.end)
 
-  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, senderCpuMs?: number, maxRssMiB: number, firstRun?: Sample & { mbps: number } }> = []
+  const results: Array<{ row: string, runs: Sample[], mbps: number, cpuMs: number, senderCpuMs?: number, coresBusy?: number, maxRssMiB: number, firstRun?: Sample & { mbps: number } }> = []
   for (const row of rows) {
     const samples = samplesBy.get(row)!
     const mbps = size / 1e6 / (median(samples.map(s => s.ms)) / 1000)
@@ -558,9 +619,12 @@ async function main (): Promise<void> {
     const first = firstBy.get(row)![0]
     // the peak over every run, the first one in a new process included
     const peak = Math.max(...samples.map(s => s.maxRss), first?.maxRss ?? 0)
-    const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), senderCpuMs: senderCpu, maxRssMiB: Math.round(peak / MiB), firstRun: first !== undefined ? { ...first, mbps: Math.round(size / 1e6 / (first.ms / 1000)) } : undefined }
+    // how many of the machine's cores the getter and its providers kept busy together: near all
+    // of them, a row is bound by CPU, and more sources can only share it, not add to it
+    const busy = senderCpu !== undefined ? hundredths(median(samples.map(s => (s.cpuMs + (s.senderCpuMs ?? 0)) / s.ms))) : undefined
+    const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), senderCpuMs: senderCpu, coresBusy: busy, maxRssMiB: Math.round(peak / MiB), firstRun: first !== undefined ? { ...first, mbps: Math.round(size / 1e6 / (first.ms / 1000)) } : undefined }
     results.push(result)
-    log(`  ${row.padEnd(14)} ${String(result.mbps).padStart(5)} MB/s  receiver CPU ${String(result.cpuMs).padStart(6)} ms  sender CPU ${String(result.senderCpuMs ?? '-').padStart(6)} ms  peak RSS ${String(result.maxRssMiB).padStart(4)} MiB${samples[0].sentBytes !== undefined ? `  sent ${samples.map(s => ((s.sentBytes ?? 0) / size).toFixed(2)).join('/')}× size` : ''}  (runs: ${samples.map(s => Math.round(s.ms)).join(', ')} ms${result.firstRun !== undefined ? `; first run in a new process ${result.firstRun.mbps} MB/s` : ''})`)
+    log(`  ${row.padEnd(14)} ${String(result.mbps).padStart(5)} MB/s  receiver CPU ${String(result.cpuMs).padStart(6)} ms  sender CPU ${String(result.senderCpuMs ?? '-').padStart(6)} ms${busy !== undefined ? ` (${busy} of ${availableParallelism()} cores busy)` : ''}  peak RSS ${String(result.maxRssMiB).padStart(4)} MiB${samples[0].sentBytes !== undefined ? `  sent ${samples.map(s => ((s.sentBytes ?? 0) / size).toFixed(2)).join('/')}× size` : ''}  (runs: ${samples.map(s => Math.round(s.ms)).join(', ')} ms${result.firstRun !== undefined ? `; first run in a new process ${result.firstRun.mbps} MB/s` : ''})`)
   }
   for (const ps of stoqProviders.values()) await Promise.all(ps.map(async p => { await p.exit() }))
   await rm(work, { recursive: true, force: true })
@@ -571,8 +635,8 @@ async function main (): Promise<void> {
   const ratios = ratiosOf(row => results.find(r => r.row === row)?.mbps)
   const firstRunRatios = ratiosOf(row => results.find(r => r.row === row)?.firstRun?.mbps)
   const pairedRatios = Object.fromEntries(RATIOS.map(k => [k, pairedRatio(k.split(' / ').map(row => results.find(r => r.row === row)?.runs))]))
-  log('\n| row | MB/s | receiver CPU ms | sender CPU ms | peak RSS MiB | first run MB/s |\n| --- | ---: | ---: | ---: | ---: | ---: |')
-  for (const r of results) log(`| ${r.row} | ${r.mbps} | ${r.cpuMs} | ${r.senderCpuMs ?? '-'} | ${r.maxRssMiB} | ${r.firstRun?.mbps ?? '-'} |`)
+  log('\n| row | MB/s | receiver CPU ms | sender CPU ms | cores busy | peak RSS MiB | first run MB/s |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const r of results) log(`| ${r.row} | ${r.mbps} | ${r.cpuMs} | ${r.senderCpuMs ?? '-'} | ${r.coresBusy ?? '-'} | ${r.maxRssMiB} | ${r.firstRun?.mbps ?? '-'} |`)
   log('')
   for (const [k, v] of Object.entries(ratios)) {
     if (v === undefined) continue
@@ -589,7 +653,7 @@ async function main (): Promise<void> {
     if (a?.senderCpuMs === undefined || b?.senderCpuMs === undefined) continue
     log(`${k}: CPU of receiver and providers together ${ratio(a.cpuMs + a.senderCpuMs, b.cpuMs + b.senderCpuMs)}× (${a.cpuMs + a.senderCpuMs} against ${b.cpuMs + b.senderCpuMs} ms)`)
   }
-  say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', cold: args.cold, results, ratios, pairedRatios, firstRunRatios })
+  say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', cold: args.cold, createUs, results, ratios, pairedRatios, firstRunRatios })
 }
 
 if (args.role !== undefined) {
