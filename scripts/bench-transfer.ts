@@ -36,7 +36,8 @@
  * its getter and providers kept busy together (`coresBusy`).
  * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
  * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
- * Prints a table on stderr and one JSON document on stdout. Child processes inherit NODE_OPTIONS,
+ * Prints a table on stderr and one JSON document on stdout. Child processes inherit the bench's
+ * environment (so glibc's MALLOC_* tunables, when set, reach every row alike) and NODE_OPTIONS,
  * to which `--max-semi-space-size` is added (see SEMI_SPACE_MIB). An idle STOQ node is ~97 MiB
  * of RSS compiled (the node binary, libp2p, QUIC, Noise's wasm; 126 MiB run from the sources).
  * A STOQ window of 4 instead of 8 chunks did not lower the 1 GiB peak (measured from sources).
