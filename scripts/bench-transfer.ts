@@ -407,12 +407,15 @@ function median (xs: number[]): number {
 }
 
 /**
- * Asks ext4 to place each subdirectory of `dir` in a block group chosen from a hash of its name
- * (the Orlov allocator's "top directory" flag, `chattr +T`), as it places directories made at
- * the root; false where that is not possible (no chattr, another file system). With the work
- * directory's random tag in every store's name, a bench's stores do not land where the stores
- * of the bench before it were freed a minute ago (see roomFor): at 1 GiB, back to back, the
- * getter's chunk-file creates still cost ~230 ms per GiB in recently_deleted without this.
+ * Asks ext4 to place each subdirectory of `dir` as it places directories made at the root (the
+ * Orlov allocator's "top directory" flag, `chattr +T`): the search starts at a group chosen from
+ * a hash of the name instead of the parent's group; false where that is not possible (no chattr,
+ * another file system). With the work directory's random tag in every store's name, a bench's
+ * stores then often land away from where the bench before it freed its stores (see roomFor): at
+ * 1 GiB, back to back, the getter's chunk-file creates cost ~230 ms per GiB in recently_deleted
+ * without this (session 9). Not always: Orlov prefers the group with the fewest directories,
+ * which can be the one a bench just emptied, so the create probe before the first round
+ * (createCostUs, --settle) is what guards the figures.
  */
 function freshGround (dir: string): boolean {
   try {
