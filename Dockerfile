@@ -14,7 +14,7 @@ FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts/node-guard.mjs scripts/build.mjs ./scripts/
-COPY scripts/lib/built-code.mjs ./scripts/lib/
+COPY scripts/lib/built-code.mjs scripts/lib/daemon-runtime.mjs ./scripts/lib/
 # the install's build step finds no compiler here and skips
 RUN npm install --omit=dev --no-audit --no-fund
 COPY bin ./bin

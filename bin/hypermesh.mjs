@@ -16,12 +16,11 @@ if (major < 22 || (major === 22 && minor < 18)) {
   }
   await import('../scripts/node-guard.mjs')
 }
-// `hypermesh daemon` runs with a 1 MiB V8 young generation. A transfer allocates short-lived
-// buffers fast and, with V8's default (up to 16 MiB per semi-space), the young generation grows
-// before it is collected: a daemon fetching 1 GiB peaked at 276 MiB RSS, 188 MiB with the flag
-// (the STOQ target is < 200 MiB). V8 reads the flag only at start, so the process re-executes
-// itself with it, keeping its pid (process.execve, Node >= 22.15).
-const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1']
+// `hypermesh daemon` runs with the V8 flags and glibc tunables of scripts/lib/daemon-runtime.mjs
+// (a small young generation and glibc's hugetlb, which bound a large fetch's memory and a
+// provider's page faults). V8 and glibc read them only at start, so the process re-executes
+// itself with them, keeping its pid (process.execve, Node >= 22.15).
+const { DAEMON_NODE_FLAGS, daemonGlibcTunables } = await import('../scripts/lib/daemon-runtime.mjs')
 /** Global options that take a value: the command is the first argument that is neither. */
 const VALUE_OPTIONS = new Set(['--data-dir', '--api'])
 
@@ -33,9 +32,12 @@ function commandName (args) {
   return undefined
 }
 
-if (commandName(process.argv.slice(2)) === 'daemon' && typeof process.execve === 'function' &&
-    !DAEMON_NODE_FLAGS.every(flag => process.execArgv.includes(flag))) {
-  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...DAEMON_NODE_FLAGS, ...process.argv.slice(1)], process.env)
+if (commandName(process.argv.slice(2)) === 'daemon' && typeof process.execve === 'function') {
+  const tunables = daemonGlibcTunables(process.env.GLIBC_TUNABLES)
+  if (!DAEMON_NODE_FLAGS.every(flag => process.execArgv.includes(flag)) || tunables !== (process.env.GLIBC_TUNABLES ?? '')) {
+    const flags = DAEMON_NODE_FLAGS.filter(flag => !process.execArgv.includes(flag))
+    process.execve(process.execPath, [process.execPath, ...process.execArgv, ...flags, ...process.argv.slice(1)], { ...process.env, GLIBC_TUNABLES: tunables })
+  }
 }
 
 // the compiled tree when it is up to date, else the sources (scripts/lib/built-code.mjs)

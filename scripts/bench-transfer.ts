@@ -4,7 +4,7 @@
  * in rounds (every row once per round), so the machine's drift reaches every row alike; each
  * ratio is also taken round by round, and targets are judged on the median of those (pairedRatio).
  *
- *   npm run bench:transfer -- [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--nice N] [--cold] [--settle S] [--json]
+ *   npm run bench:transfer -- [--size MiB] [--runs N] [--only row,row] [--semi-space MiB] [--malloc daemon|default] [--nice N] [--cold] [--settle S] [--json]
  *
  * `npm run bench:transfer` builds the project and runs the compiled bench (dist/scripts), so no
  * process carries Node's TypeScript stripping (~29 MiB of RSS each), as `hypermesh` runs dist/.
@@ -37,8 +37,9 @@
  * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
  * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
  * Prints a table on stderr and one JSON document on stdout. Child processes inherit the bench's
- * environment (so glibc's MALLOC_* tunables, when set, reach every row alike) and NODE_OPTIONS,
- * to which `--max-semi-space-size` is added (see SEMI_SPACE_MIB). An idle STOQ node is ~97 MiB
+ * environment (so glibc's MALLOC_* tunables, when set, reach every row alike), NODE_OPTIONS,
+ * to which `--max-semi-space-size` is added (see SEMI_SPACE_MIB), and GLIBC_TUNABLES, to which
+ * the daemon's are added (see MALLOC_MODES). An idle STOQ node is ~97 MiB
  * of RSS compiled (the node binary, libp2p, QUIC, Noise's wasm; 126 MiB run from the sources).
  * A STOQ window of 4 instead of 8 chunks did not lower the 1 GiB peak (measured from sources).
  * `BENCH_MEM=1` prints the STOQ getter's heap, external and ArrayBuffer MiB at its peak RSS.
@@ -62,6 +63,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { Blake3Hasher } from '@napi-rs/blake-hash'
 import { fastNoise, waitForDrain } from '../src/transfer/index.ts'
+import { daemonGlibcTunables } from './lib/daemon-runtime.mjs'
 import { createStoqNode } from '../test/helpers/stoq-node.ts'
 import { spawnPeer } from '../test/helpers/stoq-peer-client.ts'
 import type { PeerProcess } from '../test/helpers/stoq-peer-client.ts'
@@ -96,6 +98,15 @@ const LIMITED_BYTES_PER_SECOND = 30e6
  */
 const SEMI_SPACE_MIB = 1
 /**
+ * `--malloc`: `daemon` (the default) gives every process of every row the glibc tunables
+ * `hypermesh daemon` runs with (scripts/lib/daemon-runtime.mjs: hugetlb, whose 2 MiB heap steps
+ * spare a Noise sender glibc's trim-and-regrow page faults); `default` leaves glibc's defaults.
+ * The baselines allocate a buffer per message as they go and so gain more from it than STOQ,
+ * which reuses its block buffers: with it for every row, six rounds gave bare (fastNoise)
+ * 404 MB/s, HTTP 392 and STOQ 1 source 231, against 212–291, 213–269 and 210–240 without.
+ */
+const MALLOC_MODES = { daemon: 'the daemon\'s glibc tunables', default: 'glibc\'s defaults' }
+/**
  * Longest the bench waits, in seconds, before its first round for the disk to make chunk files
  * at a fresh disk's cost again (`--settle`, see createCostUs): inodes freed by a bench or build
  * just before stop costing extra after 5–10 minutes on this VM. 0 does not wait.
@@ -111,6 +122,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     json: { type: 'boolean', default: false },
     'semi-space': { type: 'string', default: String(SEMI_SPACE_MIB) },
+    malloc: { type: 'string', default: 'daemon' },
     nice: { type: 'string', default: '0' },
     cold: { type: 'boolean', default: false },
     settle: { type: 'string', default: String(SETTLE_S) },
@@ -476,6 +488,9 @@ async function main (): Promise<void> {
   const runs = Number(args.runs)
   // children (every row's peers) inherit NODE_OPTIONS
   if (args['semi-space'] !== '0') process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${args['semi-space']}`.trim()
+  // and GLIBC_TUNABLES: the daemon's malloc for every row (see MALLOC_MODES)
+  if (!Object.hasOwn(MALLOC_MODES, args.malloc)) throw new Error(`--malloc ${args.malloc}: one of ${Object.keys(MALLOC_MODES).join(', ')}`)
+  if (args.malloc === 'daemon') process.env.GLIBC_TUNABLES = daemonGlibcTunables(process.env.GLIBC_TUNABLES)
   const rows = args.only !== undefined ? args.only.split(',') : ALL_ROWS
   for (const row of rows) if (!ALL_ROWS.includes(row) && !EXTRA_ROWS.includes(row)) throw new Error(`unknown row ${row}; rows: ${[...ALL_ROWS, ...EXTRA_ROWS].join(' ')}`)
   const work = await mkdtemp(join(tmpdir(), 'hm-bench-'))
@@ -500,7 +515,7 @@ async function main (): Promise<void> {
     write()
   })
   const log = (s: string): void => { process.stderr.write(s + '\n') }
-  log(`bench: ${size / MiB} MiB, ${runs} rounds (one run of every row each), Node ${process.version}, NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}${Number(args.nice) > 0 ? `, servers and providers niced by ${args.nice}` : ''}, rows: ${rows.join(' ')}`)
+  log(`bench: ${size / MiB} MiB, ${runs} rounds (one run of every row each), Node ${process.version}, NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}, GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? ''}${Number(args.nice) > 0 ? `, servers and providers niced by ${args.nice}` : ''}, rows: ${rows.join(' ')}`)
   if (!spread) log('  could not mark the work directory for spread subdirectories (chattr +T): stores may land among inodes freed by an earlier bench (see freshGround)')
   if (!keepStores && stoqRuns > 0) log(`  too little free disk to keep every getter's store (${stoqRuns} × ${size / MiB} MiB, twice over): each is removed after its run, and later STOQ runs pay for it (see roomFor)`)
 
@@ -660,7 +675,7 @@ async function main (): Promise<void> {
     if (a?.senderCpuMs === undefined || b?.senderCpuMs === undefined) continue
     log(`${k}: CPU of receiver and providers together ${ratio(a.cpuMs + a.senderCpuMs, b.cpuMs + b.senderCpuMs)}× (${a.cpuMs + a.senderCpuMs} against ${b.cpuMs + b.senderCpuMs} ms)`)
   }
-  say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', cold: args.cold, createUs, results, ratios, pairedRatios, firstRunRatios })
+  say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', glibcTunables: process.env.GLIBC_TUNABLES ?? '', cold: args.cold, createUs, results, ratios, pairedRatios, firstRunRatios })
 }
 
 if (args.role !== undefined) {

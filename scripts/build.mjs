@@ -7,7 +7,7 @@
 // dist/ never finds half a tree when it loads a module lazily. dist/.stamp's mtime is when this
 // build began: a source changed after it makes bin/hypermesh.mjs fall back to the sources.
 import { spawnSync } from 'node:child_process'
-import { closeSync, existsSync, openSync, renameSync, rmSync, utimesSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, openSync, readdirSync, renameSync, rmSync, utimesSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -33,6 +33,11 @@ if (tsc.error != null) {
 if (tsc.status !== 0) {
   rmSync(next, { recursive: true, force: true })
   process.exit(tsc.status ?? 1)
+}
+// tsc emits no .mjs: the compiled scripts import scripts/lib's plain modules (the daemon's runtime
+// settings) from beside them, as the sources do
+for (const name of readdirSync(join(root, 'scripts', 'lib'))) {
+  if (name.endsWith('.mjs')) copyFileSync(join(root, 'scripts', 'lib', name), join(next, 'scripts', 'lib', name))
 }
 const stamp = join(next, '.stamp')
 closeSync(openSync(stamp, 'w'))

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import { removeDir, runCli, spawnDaemon } from '../helpers/daemon.ts'
@@ -14,6 +15,17 @@ describe('daemon control API', () => {
     const cmdline = (await readFile(`/proc/${d.proc.pid}/cmdline`, 'utf8')).split('\0')
     assert.ok(cmdline.includes('--max-semi-space-size=1'), cmdline.join(' '))
     assert.ok(cmdline.includes('daemon'))
+  })
+
+  it('runs with glibc\'s hugetlb tunable, which malloc applied to its heap', async () => {
+    const environ = (await readFile(`/proc/${d.proc.pid}/environ`, 'utf8')).split('\0')
+    const tunables = environ.find(v => v.startsWith('GLIBC_TUNABLES='))
+    assert.match(String(tunables), /[=:]glibc\.malloc\.hugetlb=1(:|$)/)
+    // glibc marks the heap it grows MADV_HUGEPAGE ("hg"), where the kernel has transparent huge pages
+    if (existsSync('/sys/kernel/mm/transparent_hugepage/enabled')) {
+      const heap = (await readFile(`/proc/${d.proc.pid}/smaps`, 'utf8')).split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/).filter(m => m.split('\n')[0].endsWith('[heap]'))
+      assert.ok(heap.some(m => /^VmFlags:.* hg\b/m.test(m)), heap.map(m => m.split('\n')[0]).join('\n'))
+    }
   })
 
   it('refuses a request without a token with 401 and a code', async () => {
