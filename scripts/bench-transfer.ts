@@ -32,8 +32,9 @@
  * Before its first round the bench times a chunk file's create in its work directory and, when
  * the disk is still recycling inodes freed minutes before (see createCostUs), waits for it to
  * settle, up to `--settle S` seconds (0: no wait); the figures before and after the rounds are
- * printed and in the JSON (`createUs`). Each STOQ row also says how many of the machine's cores
- * its getter and providers kept busy together (`coresBusy`).
+ * printed and in the JSON (`createUs`). Each row also says what its server or providers spent
+ * (`senderCpuMs`; a server's from /proc, a provider's as it reports it) and how many of the
+ * machine's cores its receiver and senders kept busy together (`coresBusy`).
  * The STOQ getter is a bench role (a STOQ node of test/helpers/stoq-node.ts) that counts progress
  * events instead of printing one JSON line per chunk to a pipe, which the parent must read.
  * Prints a table on stderr and one JSON document on stdout. Child processes inherit the bench's
@@ -177,7 +178,10 @@ function hundredths (x: number): number {
   return Math.round(x * 100) / 100
 }
 
-/** One client run; senderCpuMs and sentBytes (duplicates included) are known for STOQ rows (all providers together). */
+/**
+ * One client run. senderCpuMs: what the server (or, for STOQ rows, all providers together) spent
+ * in the run, where the bench can tell; sentBytes (duplicates included): STOQ rows only.
+ */
 interface Sample { ms: number, cpuMs: number, maxRss: number, senderCpuMs?: number, sentBytes?: number }
 
 // ---------- child roles ----------
@@ -347,7 +351,26 @@ const roles: Record<string, (init: any) => Promise<Sample | void>> = {
 
 // ---------- orchestration ----------
 
-interface Child { first: Promise<any>, end: () => Promise<void> }
+interface Child { first: Promise<any>, end: () => Promise<void>, cpuMs: () => number | undefined }
+
+/** Clock ticks per second of /proc's CPU times (sysconf(_SC_CLK_TCK); 100 on Linux for decades). */
+const CLK_TCK = (() => { try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100 } catch { return 100 } })()
+
+/**
+ * CPU (user + system, ms) process `pid` has used, from /proc/<pid>/stat (10 ms steps), so the
+ * bench can count a server's CPU per run without asking the server; undefined off Linux.
+ */
+function procCpuMs (pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // fields after "(comm)": state is the first, utime the 12th, stime the 13th (proc(5))
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 1000 / CLK_TCK
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * Lowers a serving process's CPU priority by `--nice` (0: off). Each server and provider stands
@@ -370,7 +393,7 @@ function spawnRole (role: string, init: unknown): Child {
     createInterface({ input: child.stdout }).once('line', line => { resolve(JSON.parse(line)) })
   })
   first.catch(() => {})
-  return { first, end: async () => { child.stdin.end(); await exited } }
+  return { first, end: async () => { child.stdin.end(); await exited }, cpuMs: () => procCpuMs(child.pid) }
 }
 
 /** Attempts per client run: a bare stream once ended early (227 of 256 MiB, no error) under heavy load; that run is reported and retried. */
@@ -557,22 +580,28 @@ async function main (): Promise<void> {
   // Rows are measured in rounds (one run of every row, then the next round), not one row after
   // another: this shared machine's speed drifts by minutes, and a row measured only while it was
   // slow would skew every ratio it is part of. Servers and providers live for the whole bench.
-  const servers = new Map<string, Promise<any>>()
+  const servers = new Map<string, Child>()
   const ends: Array<() => Promise<void>> = []
+  const serverKey = (row: string): string => row.startsWith('bare') ? row : row.startsWith('http') ? 'http' : row
   const serverFor = async (row: string, transport: string, fix: boolean): Promise<any> => {
-    const key = row.startsWith('bare') ? row : row.startsWith('http') ? 'http' : row
-    let info = servers.get(key)
-    if (info === undefined) {
-      let child: Child | undefined
+    let child = servers.get(serverKey(row))
+    if (child === undefined) {
       if (row.startsWith('bare')) child = spawnRole('bare-server', { transport, fix, size })
       if (row.startsWith('helia')) child = spawnRole('helia-provider', { file })
       if (row.startsWith('http')) child = spawnRole('http-server', { file, size })
       if (child === undefined) return undefined
       ends.push(child.end)
-      info = child.first
-      servers.set(key, info)
+      servers.set(serverKey(row), child)
     }
-    return await info
+    return await child.first
+  }
+  /** A server row's client run, with what its server spent meanwhile. */
+  const withServerCpu = async (row: string, run: Promise<Sample>): Promise<Sample> => {
+    const server = servers.get(serverKey(row))
+    const before = server?.cpuMs()
+    const sample = await run
+    const after = server?.cpuMs()
+    return before !== undefined && after !== undefined ? { ...sample, senderCpuMs: after - before } : sample
   }
   const samplesBy = new Map<string, Sample[]>(rows.map(row => [row, []]))
   /** Each row's first run, in a client process just started (its code not yet compiled by the JIT). */
@@ -607,10 +636,10 @@ async function main (): Promise<void> {
       const transport = row.includes('quic') ? 'quic' : 'tcp'
       const samples = (r < 0 ? firstBy : samplesBy).get(row)!
       const info = await serverFor(row, transport, fix)
-      if (row.startsWith('bare')) samples.push(await runClient(row, 'bare-client', { transport, fix, size, addr: info.addr }))
-      else if (row.startsWith('helia')) samples.push(await runClient(row, 'helia-getter', { size, addr: info.addr, cid: info.cid }))
-      else if (row === 'http') samples.push(await runClient(row, 'http-client', { size, url: info.url }))
-      else if (row === 'http-file') samples.push(await runClient(row, 'http-file-client', { size, url: info.url, out: join(work, `http-file-${r}`) }))
+      if (row.startsWith('bare')) samples.push(await withServerCpu(row, runClient(row, 'bare-client', { transport, fix, size, addr: info.addr })))
+      else if (row.startsWith('helia')) samples.push(await withServerCpu(row, runClient(row, 'helia-getter', { size, addr: info.addr, cid: info.cid })))
+      else if (row === 'http') samples.push(await withServerCpu(row, runClient(row, 'http-client', { size, url: info.url })))
+      else if (row === 'http-file') samples.push(await withServerCpu(row, runClient(row, 'http-file-client', { size, url: info.url, out: join(work, `http-file-${r}`) })))
       else {
         const providers = await providersFor(fix, row.startsWith('stoq3') ? 3 : 1, limited)
         const stats = async (): Promise<Array<{ cpuMs: number, bytesServed: number }>> => await Promise.all(providers.map(async p => {
@@ -641,7 +670,7 @@ async function main (): Promise<void> {
     const first = firstBy.get(row)![0]
     // the peak over every run, the first one in a new process included
     const peak = Math.max(...samples.map(s => s.maxRss), first?.maxRss ?? 0)
-    // how many of the machine's cores the getter and its providers kept busy together: near all
+    // how many of the machine's cores a row's receiver and senders kept busy together: near all
     // of them, a row is bound by CPU, and more sources can only share it, not add to it
     const busy = senderCpu !== undefined ? hundredths(median(samples.map(s => (s.cpuMs + (s.senderCpuMs ?? 0)) / s.ms))) : undefined
     const result = { row, runs: samples, mbps: Math.round(mbps), cpuMs: Math.round(median(samples.map(s => s.cpuMs))), senderCpuMs: senderCpu, coresBusy: busy, maxRssMiB: Math.round(peak / MiB), firstRun: first !== undefined ? { ...first, mbps: Math.round(size / 1e6 / (first.ms / 1000)) } : undefined }
@@ -668,12 +697,12 @@ async function main (): Promise<void> {
     const first = firstRunRatios[k] !== undefined ? `  [first runs in new processes: ${firstRunRatios[k]}×]` : ''
     log(`${k}: ${paired !== undefined ? `${paired.median}× paired by round (${paired.min}–${paired.max}), ${v}× of the medians` : `${v}×`}${target !== undefined ? `  (target ≥ ${target}×: ${judged >= target ? 'met' : 'NOT met'})` : ''}${first}`)
   }
-  // where the getter and every provider share this machine's cores and keep them busy, the
-  // throughput of 3 sources against 1 is about the inverse of this: the CPU all of them spend per byte
-  for (const k of RATIOS.filter(k => k.startsWith('stoq3-'))) {
+  // where both ends of two rows share this machine's cores and keep them busy, the ratio of their
+  // throughputs is about the inverse of this one: the CPU all of a row's processes spend per byte
+  for (const k of RATIOS) {
     const [a, b] = k.split(' / ').map(row => results.find(r => r.row === row))
     if (a?.senderCpuMs === undefined || b?.senderCpuMs === undefined) continue
-    log(`${k}: CPU of receiver and providers together ${ratio(a.cpuMs + a.senderCpuMs, b.cpuMs + b.senderCpuMs)}× (${a.cpuMs + a.senderCpuMs} against ${b.cpuMs + b.senderCpuMs} ms)`)
+    log(`${k}: CPU of receiver and senders together ${ratio(a.cpuMs + a.senderCpuMs, b.cpuMs + b.senderCpuMs)}× (${a.cpuMs + a.senderCpuMs} against ${b.cpuMs + b.senderCpuMs} ms)`)
   }
   say({ sizeMiB: size / MiB, runs, node: process.version, nodeOptions: process.env.NODE_OPTIONS ?? '', glibcTunables: process.env.GLIBC_TUNABLES ?? '', cold: args.cold, createUs, results, ratios, pairedRatios, firstRunRatios })
 }
