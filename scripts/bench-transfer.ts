@@ -100,8 +100,9 @@ const LIMITED_BYTES_PER_SECOND = 30e6
 const SEMI_SPACE_MIB = 1
 /**
  * `--malloc`: `daemon` (the default) gives every process of every row the glibc tunables
- * `hypermesh daemon` runs with (scripts/lib/daemon-runtime.mjs: hugetlb, whose 2 MiB heap steps
- * spare a Noise sender glibc's trim-and-regrow page faults); `default` leaves glibc's defaults.
+ * `hypermesh daemon` runs with (scripts/lib/daemon-runtime.mjs: hugetlb, whose 2 MiB-aligned
+ * heap growth spares a Noise sender glibc's trim-and-regrow page faults); `default` leaves
+ * glibc's defaults.
  * The baselines allocate a buffer per message as they go and so gain more from it than STOQ,
  * which reuses its block buffers: with it for every row, six rounds gave bare (fastNoise)
  * 404 MB/s, HTTP 392 and STOQ 1 source 231, against 212–291, 213–269 and 210–240 without.

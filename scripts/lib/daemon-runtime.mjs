@@ -12,16 +12,19 @@ export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1']
 
 /**
  * glibc's `hugetlb=1`: malloc advises transparent huge pages for its heap and, what matters for a
- * STOQ provider, grows and trims the heap's top in huge-page (2 MiB) steps instead of 4 KiB ones.
+ * STOQ provider, aligns the heap's brk calls to the huge-page size (2 MiB) instead of 4 KiB pages.
  * Node's Noise encryption allocates a 64 KiB output per message (and a right-sized copy of it);
  * as these come and go, glibc with its defaults trims the top of the heap and grows it again, and
  * every regrown page faults in anew. Measured on this project's 2-core VM (its kernel backs no
  * huge pages: AnonHugePages stays 0, so only the 2 MiB steps act): three providers serving one
- * getter had 19–49 k minor faults each per run, ~12.4 k (their idle count) with the tunable, and
- * spent 2–30 % less CPU; a daemon fetching 1 GiB peaked at 158–164 MiB RSS from 1 source and
- * 196–207 from 3, as without it (157–173, 194–222). MALLOC_TOP_PAD_ / MALLOC_TRIM_THRESHOLD_
- * remove the churn too but raised those peaks by 10–15 MiB. Read once, when the process starts;
- * glibc ignores names it does not know and other C libraries ignore the variable.
+ * getter had 19–49 k minor faults each per run, ~12.4 k (their idle count) with the tunable; in
+ * bench:transfer at 1 GiB, providers spent 24–26 % less CPU and the fetches ran 10–13 % faster.
+ * The price is a few MiB at a 3-source getter's peak: a daemon fetching 1 GiB peaked at 157–164
+ * MiB RSS from 1 source and 194–207 from 3 (without it 157–173 and 194–222); the bench's getter
+ * at 193–206 from 3 against 189–198 in the same session. MALLOC_TOP_PAD_ /
+ * MALLOC_TRIM_THRESHOLD_ remove the churn too but raised those peaks by 10–15 MiB. Read once,
+ * when the process starts; glibc ignores names it does not know and other C libraries ignore
+ * the variable.
  */
 export const DAEMON_GLIBC_TUNABLES = ['glibc.malloc.hugetlb=1']
 
