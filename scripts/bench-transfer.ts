@@ -43,7 +43,8 @@
  * the daemon's are added (see MALLOC_MODES). An idle STOQ node is ~97 MiB
  * of RSS compiled (the node binary, libp2p, QUIC, Noise's wasm; 126 MiB run from the sources).
  * A STOQ window of 4 instead of 8 chunks did not lower the 1 GiB peak (measured from sources).
- * `BENCH_MEM=1` prints the STOQ getter's heap, external and ArrayBuffer MiB at its peak RSS.
+ * `BENCH_MEM=1` prints the STOQ getter's heap, external and ArrayBuffer MiB at its peak RSS, and
+ * how many GCs of each kind ran in the fetch.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -53,6 +54,7 @@ import { createServer } from 'node:http'
 import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { constants, PerformanceObserver } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -187,6 +189,13 @@ interface Sample { ms: number, cpuMs: number, maxRss: number, senderCpuMs?: numb
 
 // ---------- child roles ----------
 
+/** PerformanceObserver's GC kinds (perf_hooks.constants.NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb'
+}
 function say (msg: unknown): void { process.stdout.write(JSON.stringify(msg) + '\n') }
 async function stdinClosed (): Promise<void> { for await (const _ of createInterface({ input: process.stdin })) { /* wait */ } }
 function cpuMs (since: NodeJS.CpuUsage): number { const d = process.cpuUsage(since); return (d.user + d.system) / 1000 }
@@ -338,11 +347,24 @@ const roles: Record<string, (init: any) => Promise<Sample | void>> = {
       const m = process.memoryUsage()
       if (m.rss >> 20 > peak.rss) Object.assign(peak, { rss: m.rss >> 20, heapTotal: m.heapTotal >> 20, external: m.external >> 20, arrayBuffers: m.arrayBuffers >> 20 })
     }, 20) : undefined
+    // received buffers that outlive two scavenges wait for a major GC: how many of each ran
+    const gcs: Record<string, number> = {}
+    const gcObserver = sampler !== undefined
+      ? new PerformanceObserver(list => {
+        for (const e of list.getEntries()) {
+          const kind = GC_KINDS[(e as unknown as { detail: { kind: number } }).detail.kind] ?? 'other'
+          gcs[kind] = (gcs[kind] ?? 0) + 1
+        }
+      })
+      : undefined
+    gcObserver?.observe({ entryTypes: ['gc'] })
     const cpu = process.cpuUsage()
     const res = await peer.stoq.fetch(init.cid, { providers: init.providers, onProgress: () => { events++ } })
     const used = cpuMs(cpu)
     clearInterval(sampler)
-    if (sampler !== undefined) process.stderr.write(`getter memory at peak RSS (MiB): ${JSON.stringify(peak)}\n`)
+    if (gcObserver !== undefined) await new Promise(resolve => setTimeout(resolve, 50)) // GC entries arrive after the GC
+    gcObserver?.disconnect()
+    if (sampler !== undefined) process.stderr.write(`getter memory at peak RSS (MiB): ${JSON.stringify(peak)}, GCs: ${JSON.stringify(gcs)}\n`)
     if (res.size !== init.size || res.fetchedBytes !== init.size) throw new Error(`fetched ${res.fetchedBytes} of ${init.size}`)
     await peer.stop()
     if (events === 0) throw new Error('no progress events')
