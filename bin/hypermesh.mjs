@@ -33,9 +33,9 @@ function commandName (args) {
 }
 
 if (commandName(process.argv.slice(2)) === 'daemon' && typeof process.execve === 'function') {
+  const flags = DAEMON_NODE_FLAGS.filter(flag => !process.execArgv.includes(flag))
   const tunables = daemonGlibcTunables(process.env.GLIBC_TUNABLES)
-  if (!DAEMON_NODE_FLAGS.every(flag => process.execArgv.includes(flag)) || tunables !== (process.env.GLIBC_TUNABLES ?? '')) {
-    const flags = DAEMON_NODE_FLAGS.filter(flag => !process.execArgv.includes(flag))
+  if (flags.length > 0 || tunables !== (process.env.GLIBC_TUNABLES ?? '')) {
     process.execve(process.execPath, [process.execPath, ...process.execArgv, ...flags, ...process.argv.slice(1)], { ...process.env, GLIBC_TUNABLES: tunables })
   }
 }

@@ -109,7 +109,7 @@ const SEMI_SPACE_MIB = 1
  * which reuses its block buffers: with it for every row, six rounds gave bare (fastNoise)
  * 404 MB/s, HTTP 392 and STOQ 1 source 231, against 212–291, 213–269 and 210–240 without.
  */
-const MALLOC_MODES = { daemon: 'the daemon\'s glibc tunables', default: 'glibc\'s defaults' }
+const MALLOC_MODES = ['daemon', 'default']
 /**
  * Longest the bench waits, in seconds, before its first round for the disk to make chunk files
  * at a fresh disk's cost again (`--settle`, see createCostUs): inodes freed by a bench or build
@@ -376,8 +376,14 @@ const roles: Record<string, (init: any) => Promise<Sample | void>> = {
 
 interface Child { first: Promise<any>, end: () => Promise<void>, cpuMs: () => number | undefined }
 
-/** Clock ticks per second of /proc's CPU times (sysconf(_SC_CLK_TCK); 100 on Linux for decades). */
-const CLK_TCK = (() => { try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100 } catch { return 100 } })()
+/** Clock ticks per second of /proc's CPU times (sysconf(_SC_CLK_TCK); 100 on Linux for decades), asked once, when first needed. */
+let clkTck: number | undefined
+function clockTicks (): number {
+  if (clkTck === undefined) {
+    try { clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100 } catch { clkTck = 100 }
+  }
+  return clkTck
+}
 
 /**
  * CPU (user + system, ms) process `pid` has used, from /proc/<pid>/stat (10 ms steps), so the
@@ -389,7 +395,7 @@ function procCpuMs (pid: number | undefined): number | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // fields after "(comm)": state is the first, utime the 12th, stime the 13th (proc(5))
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 1000 / CLK_TCK
+    return (Number(fields[11]) + Number(fields[12])) * 1000 / clockTicks()
   } catch {
     return undefined
   }
@@ -535,7 +541,7 @@ async function main (): Promise<void> {
   // children (every row's peers) inherit NODE_OPTIONS
   if (args['semi-space'] !== '0') process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=${args['semi-space']}`.trim()
   // and GLIBC_TUNABLES: the daemon's malloc for every row (see MALLOC_MODES)
-  if (!Object.hasOwn(MALLOC_MODES, args.malloc)) throw new Error(`--malloc ${args.malloc}: one of ${Object.keys(MALLOC_MODES).join(', ')}`)
+  if (!MALLOC_MODES.includes(args.malloc)) throw new Error(`--malloc ${args.malloc}: one of ${MALLOC_MODES.join(', ')}`)
   if (args.malloc === 'daemon') process.env.GLIBC_TUNABLES = daemonGlibcTunables(process.env.GLIBC_TUNABLES)
   const rows = args.only !== undefined ? args.only.split(',') : ALL_ROWS
   for (const row of rows) if (!ALL_ROWS.includes(row) && !EXTRA_ROWS.includes(row)) throw new Error(`unknown row ${row}; rows: ${[...ALL_ROWS, ...EXTRA_ROWS].join(' ')}`)
@@ -619,10 +625,10 @@ async function main (): Promise<void> {
     return await child.first
   }
   /** A server row's client run, with what its server spent meanwhile. */
-  const withServerCpu = async (row: string, run: Promise<Sample>): Promise<Sample> => {
+  const withServerCpu = async (row: string, run: () => Promise<Sample>): Promise<Sample> => {
     const server = servers.get(serverKey(row))
     const before = server?.cpuMs()
-    const sample = await run
+    const sample = await run()
     const after = server?.cpuMs()
     return before !== undefined && after !== undefined ? { ...sample, senderCpuMs: after - before } : sample
   }
@@ -659,10 +665,10 @@ async function main (): Promise<void> {
       const transport = row.includes('quic') ? 'quic' : 'tcp'
       const samples = (r < 0 ? firstBy : samplesBy).get(row)!
       const info = await serverFor(row, transport, fix)
-      if (row.startsWith('bare')) samples.push(await withServerCpu(row, runClient(row, 'bare-client', { transport, fix, size, addr: info.addr })))
-      else if (row.startsWith('helia')) samples.push(await withServerCpu(row, runClient(row, 'helia-getter', { size, addr: info.addr, cid: info.cid })))
-      else if (row === 'http') samples.push(await withServerCpu(row, runClient(row, 'http-client', { size, url: info.url })))
-      else if (row === 'http-file') samples.push(await withServerCpu(row, runClient(row, 'http-file-client', { size, url: info.url, out: join(work, `http-file-${r}`) })))
+      if (row.startsWith('bare')) samples.push(await withServerCpu(row, async () => await runClient(row, 'bare-client', { transport, fix, size, addr: info.addr })))
+      else if (row.startsWith('helia')) samples.push(await withServerCpu(row, async () => await runClient(row, 'helia-getter', { size, addr: info.addr, cid: info.cid })))
+      else if (row === 'http') samples.push(await withServerCpu(row, async () => await runClient(row, 'http-client', { size, url: info.url })))
+      else if (row === 'http-file') samples.push(await withServerCpu(row, async () => await runClient(row, 'http-file-client', { size, url: info.url, out: join(work, `http-file-${r}`) })))
       else {
         const providers = await providersFor(fix, row.startsWith('stoq3') ? 3 : 1, limited)
         const stats = async (): Promise<Array<{ cpuMs: number, bytesServed: number }>> => await Promise.all(providers.map(async p => {
